@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Builds everything into dist/: the core entries (esbuild, node ESM, packages external),
+// the Electron shell (main ESM + sandboxed CJS preload) and the renderer (vite).
+import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+
+const only = process.argv[2]; // 'main' | 'renderer' | undefined (all)
+const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
+
+if (!only || only === 'main') {
+  await rm('dist/main', { recursive: true, force: true });
+  await build({
+    ...common,
+    format: 'esm',
+    packages: 'external',
+    entryPoints: {
+      'main/cli': 'src/main/cli/index.ts',
+      'main/core': 'src/main/index.ts',
+      'main/workers/hash.worker': 'src/main/workers/hash.worker.ts',
+      'main/sandbox-child': 'src/main/sandbox/s3rver-child.ts',
+    },
+    outdir: 'dist',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
+  await build({ ...common, format: 'esm', packages: 'external', external: ['electron'], entryPoints: { 'electron/main': 'electron/main.ts' }, outdir: 'dist' });
+  // sandboxed preloads cannot load modules: bundle zod-free channel list, CJS
+  await build({ ...common, format: 'cjs', external: ['electron'], entryPoints: { 'electron/preload': 'electron/preload.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' } });
+}
+if (!only || only === 'renderer') {
+  const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'src/renderer/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+console.log('build: ok');
