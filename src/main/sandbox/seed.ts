@@ -34,21 +34,29 @@ export function demoObjects(): SeedObject[] {
     { bucket: 'demo-assets', key: 'empty.bin', body: Buffer.alloc(0), contentType: 'application/octet-stream' },
     { bucket: 'demo-assets', key: 'images/logo-1k.bin', body: bytes(1024, 1), contentType: 'application/octet-stream', metadata: { team: 'design' } },
     { bucket: 'demo-assets', key: 'images/banner-100k.bin', body: bytes(100 * 1024, 2), contentType: 'application/octet-stream', metadata: { team: 'design', 'cache-control-hint': 'long' } },
+    // s3rver lists a folder as a common prefix only if it holds an object directly (it prunes
+    // deeper dirs while walking), so every demo folder has one; RGW and AWS do not need this.
+    { bucket: 'demo-assets', key: 'reports/index.txt', body: Buffer.from('Quarterly reports by year.\n'), contentType: 'text/plain' },
     { bucket: 'demo-assets', key: 'reports/2026/q1.json', body: json({ quarter: 'Q1', revenue: 1200, costs: 800 }), contentType: 'application/json', metadata: { classification: 'internal' } },
     { bucket: 'demo-assets', key: 'reports/2026/q2.json', body: json({ quarter: 'Q2', revenue: 1500, costs: 900 }), contentType: 'application/json', metadata: { classification: 'internal' } },
     { bucket: 'demo-assets', key: 'archives/big-12m.bin', body: bytes(12 * 1024 * 1024, 3), contentType: 'application/octet-stream', metadata: { note: 'multipart upload' } },
+    { bucket: 'demo-configs', key: 'app/README.txt', body: Buffer.from('One folder per environment.\n'), contentType: 'text/plain' },
     { bucket: 'demo-configs', key: 'app/prod/settings.json', body: json({ featureFlags: { newUi: true }, timeoutMs: 3000 }), contentType: 'application/json' },
     { bucket: 'demo-configs', key: 'app/staging/settings.json', body: json({ featureFlags: { newUi: false }, timeoutMs: 5000 }), contentType: 'application/json' },
   ];
   for (let i = 0; i < 1500; i++) {
-    const day = String(1 + (i % 28)).padStart(2, '0');
+    // more than one LIST page (1000 keys) so paging on scroll shows
+    objs.push({ bucket: 'demo-logs', key: `flat/line-${String(i).padStart(5, '0')}.txt`, body: Buffer.from(`line ${i}\n`), contentType: 'text/plain' });
+  }
+  objs.push({ bucket: 'demo-logs', key: 'app/README.txt', body: Buffer.from('Events by day.\n'), contentType: 'text/plain' });
+  for (let i = 0; i < 200; i++) {
+    const day = String(1 + (i % 10)).padStart(2, '0');
     objs.push({
       bucket: 'demo-logs',
-      key: `app/2026/11/${day}/event-${String(i).padStart(5, '0')}.json`,
+      key: `app/2026-11-${day}/event-${String(i).padStart(5, '0')}.json`,
       body: json({ i, level: i % 7 === 0 ? 'warn' : 'info', msg: `demo event ${i}` }),
       contentType: 'application/json',
     });
-    objs.push({ bucket: 'demo-logs', key: `flat/line-${String(i).padStart(5, '0')}.txt`, body: Buffer.from(`line ${i}\n`), contentType: 'text/plain' });
   }
   return objs;
 }
