@@ -1,0 +1,108 @@
+// Test fixtures: one loopback host per worker (fresh data dir), and `app`: a page signed in to it.
+import { expect, test as base, type Page } from '@playwright/test';
+import { startHost, type Host } from './host';
+
+export const test = base.extend<{ app: Page }, { host: Host }>({
+  host: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const host = await startHost();
+      try {
+        await use(host);
+      } finally {
+        await host.stop();
+      }
+    },
+    { scope: 'worker', timeout: 60_000 },
+  ],
+  app: async ({ page, host }, use) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto(host.url);
+    await expect(page).toHaveURL(`${host.origin}/`);
+    await expect(page.getByTestId('nav-buckets')).toBeVisible();
+    await use(page);
+    // CSP violations and uncaught errors show up here
+    expect(errors.filter((e) => /Content Security Policy|Uncaught|TypeError|ReferenceError/.test(e))).toEqual([]);
+  },
+});
+
+export { expect };
+
+/** Goes to a view through the sidebar. */
+export async function nav(page: Page, view: 'buckets' | 'profiles' | 'activity'): Promise<void> {
+  await page.getByTestId(`nav-${view}`).click();
+  await expect(page.getByTestId(`view-${view}`)).toBeVisible();
+}
+
+/** Selects a profile in the Buckets view by its name. */
+export async function pickProfile(page: Page, name: string): Promise<void> {
+  await page.getByTestId('profile-select').selectOption({ label: name });
+}
+
+/** In Buckets with the sandbox profile: loads demo data unless it is there already. */
+export async function ensureDemoData(page: Page): Promise<void> {
+  await nav(page, 'buckets');
+  await pickProfile(page, 'Local sandbox');
+  const bucket = page.getByTestId('bucket-item').filter({ hasText: 'demo-assets' });
+  const status = page.getByTestId('sandbox-status');
+  await expect(status).not.toHaveText('checking…');
+  if ((await status.textContent())?.includes('demo data loaded') && (await bucket.count())) return;
+  await page.getByTestId('load-demo-data').click();
+  await expect(status).toContainText('demo data loaded', { timeout: 60_000 });
+  await expect(bucket).toBeVisible();
+}
+
+/** Opens a bucket in the list. */
+export async function openBucket(page: Page, name: string): Promise<void> {
+  await page.locator(`[data-testid="bucket-item"][data-bucket="${name}"]`).click();
+  await expect(page.getByTestId('breadcrumbs')).toContainText(name);
+}
+
+export const row = (page: Page, key: string) => page.locator(`[data-key="${key}"]`);
+
+/** Saves a screenshot when S3DECK_E2E_SCREENSHOTS names a folder (for looking at the UI). */
+export async function shot(page: Page, name: string): Promise<void> {
+  const dir = process.env.S3DECK_E2E_SCREENSHOTS;
+  if (dir) await page.screenshot({ path: `${dir}/${name}.png` });
+}
+
+/** Adds a static-keys profile through the form. */
+export async function addStaticProfile(page: Page, p: { name: string; accessKeyId: string; secret: string; endpoint: string }): Promise<void> {
+  await nav(page, 'profiles');
+  await page.getByTestId('add-profile').click();
+  const form = page.getByTestId('profile-form');
+  await form.getByLabel('Name').fill(p.name);
+  await form.getByLabel('Credentials').selectOption('static');
+  await form.getByLabel('Access key id').fill(p.accessKeyId);
+  await form.getByLabel('Secret access key').fill(p.secret);
+  await form.getByLabel('Region').fill('us-east-1');
+  await form.getByLabel('Custom endpoint (optional)').fill(p.endpoint);
+  await form.getByLabel(/Path-style addressing/).check();
+  await form.getByRole('button', { name: 'Save profile' }).click();
+  await expect(form).toHaveCount(0);
+  await expect(page.getByTestId('profile-details')).toContainText(p.name);
+}
+
+/** In an open bucket: uploads one local file through the picker and waits for the job. */
+export async function uploadViaPicker(page: Page, dir: string, name: string): Promise<void> {
+  await page.getByTestId('upload-button').click();
+  const dialog = page.getByTestId('upload-dialog');
+  await dialog.getByTestId('local-path').fill(dir);
+  await dialog.getByRole('button', { name: 'Go' }).click();
+  await dialog.locator(`[data-testid="local-file"][data-name="${name}"]`).check();
+  await dialog.getByTestId('upload-start').click();
+  await expect(dialog.getByTestId('job-outcome')).toHaveText('Completed', { timeout: 60_000 });
+  await dialog.getByTestId('upload-close').click();
+}
+
+/** Creates a bucket through the dialog (it opens afterwards). */
+export async function createBucket(page: Page, name: string): Promise<void> {
+  await page.getByTestId('create-bucket').click();
+  await page.getByTestId('bucket-name').fill(name);
+  await page.getByTestId('create-bucket-dialog').getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByTestId('breadcrumbs')).toContainText(name);
+}
