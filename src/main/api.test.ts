@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createApi, type Api } from './api';
 import { Core } from './core';
+import { tempDir } from './testing/tmp';
 
 describe('contract validation and profiles (no S3 needed)', () => {
   let core: Core;
   let api: Api;
   let dataDir: string;
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 's3deck-api-'));
+    dataDir = await tempDir('s3deck-api-');
     core = await Core.create({ dataDir, transport: 'test' });
     api = createApi(core);
   });

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import type { WireMessage } from '../../shared/contract';
 import { Core } from '../core';
 import { startHost, type HostHandle } from './server';
+import { tempDir } from '../testing/tmp';
 
 function connect(url: string, headers: Record<string, string>): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
@@ -36,7 +36,7 @@ describe('loopback host', () => {
   let base: string;
   let cookie: string;
   before(async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 's3deck-host-'));
+    const dataDir = await tempDir('s3deck-host-');
     const rendererDir = join(dataDir, 'renderer');
     await mkdir(rendererDir);
     await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>S3 Deck</title>');

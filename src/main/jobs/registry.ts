@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { JobInfo, JobProgress } from '../../shared/contract';
 import type { EventBus } from '../bus';
 import { AppError, toAppError } from '../errors';
@@ -28,6 +29,7 @@ export class JobRegistry {
   start<R>(kind: string, title: string, run: (ctx: JobContext) => Promise<R>): { jobId: string } {
     const jobId = randomUUID();
     const controller = new AbortController();
+    setMaxListeners(256, controller.signal); // one listener per concurrent SDK request of this job
     const entry: Entry = {
       info: { jobId, kind, title, status: 'running', startedAt: new Date().toISOString() },
       controller,

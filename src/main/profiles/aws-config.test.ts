@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { listAwsProfiles } from './aws-config';
+import { tempDir } from '../testing/tmp';
 
 describe('~/.aws profiles', () => {
   const saved = { config: process.env.AWS_CONFIG_FILE, creds: process.env.AWS_SHARED_CREDENTIALS_FILE };
   before(async () => {
-    const d = await mkdtemp(join(tmpdir(), 's3deck-aws-'));
+    const d = await tempDir('s3deck-aws-');
     await writeFile(
       join(d, 'config'),
       [

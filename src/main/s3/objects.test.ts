@@ -1,8 +1,7 @@
 import { ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { EventBus } from '../bus';
@@ -13,6 +12,7 @@ import { HashPool } from '../workers/pool';
 import { createS3Client } from './client-factory';
 import { deleteKeys, headObject, listAll, listBuckets, listPage } from './objects';
 import { downloadObject, uploadFiles } from './transfer';
+import { tempDir } from '../testing/tmp';
 
 const { targets, skipped } = testTargets();
 for (const s of skipped) it(`objects: ${s}`, (t) => t.skip(s));
@@ -52,7 +52,7 @@ for (const target of targets) {
 
     it('uploads (single + multipart) with content-sha256 metadata, downloads and verifies', async () => {
       const bucket = await freshBucket(s3, 'up');
-      const dir = await mkdtemp(join(tmpdir(), 's3deck-up-'));
+      const dir = await tempDir('s3deck-up-');
       const small = randomBytes(1000);
       const big = randomBytes(9 * 1024 * 1024 + 123); // > PART_SIZE → multipart
       await writeFile(join(dir, 'small.txt'), small);
@@ -90,7 +90,7 @@ for (const target of targets) {
 
     it('a cancelled multipart upload leaves no object and no multipart upload behind', async (t) => {
       const bucket = await freshBucket(s3, 'cancel');
-      const dir = await mkdtemp(join(tmpdir(), 's3deck-cancel-'));
+      const dir = await tempDir('s3deck-cancel-');
       await writeFile(join(dir, 'huge.bin'), randomBytes(48 * 1024 * 1024));
       const { jobId } = jobs.start('t', 'upload', (ctx) =>
         uploadFiles(s3, hash, bucket, [{ path: join(dir, 'huge.bin'), key: 'huge.bin' }], {

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createApi, type Api } from '../api';
 import { Core } from '../core';
+import { tempDir } from '../testing/tmp';
 
 // Needs dist/main/sandbox-child.js (npm test builds first).
 describe('embedded sandbox (s3rver child process)', () => {
   let core: Core;
   let api: Api;
   before(async () => {
-    core = await Core.create({ dataDir: await mkdtemp(join(tmpdir(), 's3deck-sbx-')), transport: 'test' });
+    core = await Core.create({ dataDir: await tempDir('s3deck-sbx-'), transport: 'test' });
     api = createApi(core);
   });
   after(() => core.close());
