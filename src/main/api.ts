@@ -65,7 +65,14 @@ export function handlers(core: Core): Handlers {
     'sandbox.status': async () => core.sandbox.status(),
     'sandbox.seed': async () => {
       const s3 = await client(SANDBOX_PROFILE_ID);
-      return core.jobs.start('sandbox.seed', 'Load demo data', (ctx) => seedDemo(s3, ctx));
+      return core.jobs.start('sandbox.seed', 'Load demo data', async (ctx) => {
+        const seeded = await seedDemo(s3, ctx);
+        // diagnose the sandbox right away so the UI can say what it lacks from the first look
+        ctx.progress(0, null, 'steps', 'running the endpoint doctor');
+        const spec = await core.spec(SANDBOX_PROFILE_ID);
+        await core.profiles.setDoctor(await runDoctor(spec, seeded.buckets[0]!, { signal: ctx.signal }));
+        return seeded;
+      });
     },
 
     'job.cancel': async ({ jobId }) => ({ ok: core.jobs.cancel(jobId) }),

@@ -55,6 +55,9 @@ describe('embedded sandbox (s3rver child process)', () => {
     assert.ok(p2.ok && p2.output.objects.length === 500 && !p2.output.nextToken);
     const st = await api.invoke('sandbox.status', {});
     assert.ok(st.ok && st.output.seeded);
+    // seeding runs the doctor, so the UI can show what the sandbox lacks at once
+    const d = await api.invoke('doctor.get', { profileId: 'sandbox' });
+    assert.ok(d.ok && d.output?.bucket === 'demo-assets' && d.output.conditionalPutIgnored === true);
   });
 
   it('the doctor says honestly what the sandbox lacks, and versions are refused with that reason', async () => {
