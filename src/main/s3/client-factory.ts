@@ -78,7 +78,9 @@ export function createS3Client(spec: ConnectionSpec, opts: ClientOptions = {}): 
     maxAttempts: opts.maxAttempts ?? 3,
     requestHandler: new NodeHttpHandler({
       connectionTimeout: opts.connectTimeoutMs ?? 5000,
+      // socket idle limit; without throwOnRequestTimeout smithy only logs a warning and waits forever
       requestTimeout: opts.requestTimeoutMs ?? 60000,
+      throwOnRequestTimeout: true,
       httpAgent: { keepAlive: true, maxSockets: 64 },
       httpsAgent: { keepAlive: true, maxSockets: 64 },
     }),
