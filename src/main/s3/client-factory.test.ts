@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
+import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { toAppError } from '../errors';
 import type { DoctorResult, Profile } from '../../shared/contract';
 import { AppError } from '../errors';
 import { checksumModeFor, createS3Client, ifMatchValue, type ConnectionSpec } from './client-factory';
@@ -45,5 +48,22 @@ describe('client factory', () => {
     assert.equal(ifMatchValue('"abc"', rgw), 'abc');
     const aws = { ifMatchQuotedEtag: true, ifMatchUnquotedEtag: true } as DoctorResult;
     assert.equal(ifMatchValue('"abc"', aws), '"abc"');
+  });
+
+  it('gives up on an endpoint that accepts connections but never answers', async () => {
+    const sockets: import('node:net').Socket[] = [];
+    const silent = createServer((sock) => void sockets.push(sock)); // never answers
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const c = createS3Client(spec({ endpoint: `http://127.0.0.1:${port}`, forcePathStyle: true }), { requestTimeoutMs: 300, maxAttempts: 1 });
+      const t0 = Date.now();
+      const err = await c.send(new ListBucketsCommand({})).then(() => undefined, (e: unknown) => toAppError(e));
+      assert.ok(err && ['TIMEOUT', 'ENDPOINT_UNREACHABLE'].includes(err.code), JSON.stringify(err));
+      assert.ok(Date.now() - t0 < 5000);
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
   });
 });
