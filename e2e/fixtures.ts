@@ -54,6 +54,9 @@ export async function ensureDemoData(page: Page): Promise<void> {
   await page.getByTestId('load-demo-data').click();
   await expect(status).toContainText('demo data loaded', { timeout: 60_000 });
   await expect(bucket).toBeVisible();
+  // seeding ran the doctor: the sandbox bar says what the sandbox lacks
+  await expect(page.getByTestId('sandbox-doctor')).toContainText('no versioning');
+  await expect(page.getByTestId('sandbox-doctor')).toContainText('conditional writes silently ignored');
 }
 
 /** Opens a bucket in the list. */

@@ -34,7 +34,6 @@ test('add a static-keys profile and run the doctor on the sandbox', async ({ app
   await nav(page, 'profiles');
   await page.getByTestId('profile-item').filter({ hasText: 'Local sandbox' }).click();
   const panel = page.getByTestId('doctor-panel');
-  await expect(panel.getByTestId('doctor-none')).toBeVisible();
   await panel.getByTestId('doctor-bucket').fill('e2e-doctor');
   await panel.getByTestId('run-doctor').click();
   const result = panel.getByTestId('doctor-result');
