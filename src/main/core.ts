@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { homedir } from 'node:os';
 import { mkdir } from 'node:fs/promises';
-import type { AppInfo, DoctorResult, Profile } from '../shared/contract';
+import type { AppInfo, Profile } from '../shared/contract';
 import { EventBus } from './bus';
 import { JobRegistry } from './jobs/registry';
 import { appVersion, downloadsDir } from './paths';
@@ -76,10 +76,6 @@ export class Core {
     const client = createS3Client(spec);
     this.clients.set(profileId, { key, client });
     return { client, spec };
-  }
-
-  async doctorFor(profileId: string): Promise<DoctorResult | null> {
-    return this.profiles.doctor(profileId);
   }
 
   async close(): Promise<void> {

@@ -3,12 +3,12 @@
 import { Command, Option } from 'commander';
 import open from 'open';
 import { Core } from '../core';
-import { toAppError } from '../errors';
+import { AppError, toAppError } from '../errors';
 import { startHost } from '../host/server';
 import { appVersion, defaultDataDir } from '../paths';
 import { createS3Client } from '../s3/client-factory';
 import { runDoctor } from '../s3/doctor';
-import { listPage } from '../s3/objects';
+import { listBuckets, listPage } from '../s3/objects';
 import { resolveConnection, type ConnectionFlags } from './connection';
 import { formatDoctor, formatListing } from './format';
 
@@ -77,12 +77,11 @@ connectionOptions(
   try {
     const s3 = createS3Client(await resolveConnection(c, o));
     if (!url) {
-      const { listBuckets } = await import('../s3/objects');
       for (const b of await listBuckets(s3)) console.log(o.json ? JSON.stringify(b) : `${b.createdAt ?? ''}  ${b.name}`);
       return;
     }
     const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
-    if (!m) throw toAppError(new Error(`expected s3://bucket/prefix, got ${url}`));
+    if (!m) throw new AppError('BAD_INPUT', `expected s3://bucket/prefix, got ${url}`);
     let token: string | undefined;
     do {
       const page = await listPage(s3, {
