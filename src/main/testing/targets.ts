@@ -8,6 +8,9 @@ import type { Profile } from '../../shared/contract';
 import type { ConnectionSpec } from '../s3/client-factory';
 import { SANDBOX_KEYS } from '../sandbox/sandbox';
 
+// the SDK's notice that its 2027 releases need Node 22 is noise in every test log
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export type TargetName = 'rgw' | 'sandbox';
 export interface TestTarget {
   name: TargetName;
