@@ -31,7 +31,7 @@ export function handlers(core: Core): Handlers {
       await core.profiles.setDoctor(result);
       return result;
     },
-    'doctor.get': ({ profileId }) => core.profiles.doctor(profileId),
+    'doctor.get': ({ profileId, bucket }) => core.profiles.doctor(profileId, bucket),
 
     'buckets.list': async ({ profileId }) => listBuckets(await client(profileId)),
     'buckets.create': async ({ profileId, bucket }) => {
@@ -43,7 +43,7 @@ export function handlers(core: Core): Handlers {
     'objects.list': async ({ profileId, ...p }) => listPage(await client(profileId), p),
     'objects.head': async ({ profileId, ...p }) => headObject(await client(profileId), p),
     'objects.versions': async ({ profileId, ...p }) => {
-      const reason = unavailableReason(await core.profiles.doctor(profileId), 'versioning');
+      const reason = unavailableReason(await core.profiles.doctor(profileId, p.bucket), 'versioning');
       if (reason) throw new AppError('UNAVAILABLE', `versions unavailable: ${reason}`);
       return listVersions(await client(profileId), p);
     },

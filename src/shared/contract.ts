@@ -19,7 +19,11 @@ export const calls = {
   'profiles.awsConfig': call(S.Empty, z.array(S.AwsConfigProfile)),
 
   'doctor.run': call(BucketRef, S.DoctorResult),
-  'doctor.get': call(ProfileId, S.DoctorResult.nullable()),
+  /** With a bucket: that bucket's result if it was probed; otherwise the profile's latest. */
+  'doctor.get': call(
+    z.object({ profileId: z.string().min(1).max(64), bucket: z.string().min(3).max(63).optional() }).strict(),
+    S.DoctorResult.nullable(),
+  ),
 
   'buckets.list': call(ProfileId, z.array(S.BucketInfo)),
   'buckets.create': call(BucketRef, z.object({ ok: z.literal(true) })),

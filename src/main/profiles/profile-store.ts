@@ -10,7 +10,12 @@ export const SANDBOX_PROFILE_ID = 'sandbox';
 const secretKey = (id: string) => `profile:${id}:secretAccessKey`;
 const tokenKey = (id: string) => `profile:${id}:sessionToken`;
 
-const ProfilesFile = z.object({ profiles: z.array(Profile), doctor: z.record(z.string(), DoctorResult) });
+// doctor results per profile, per bucket: one endpoint can behave differently by bucket
+// (Ceph ignores If-None-Match on versioned buckets, for example)
+const ProfilesFile = z.object({
+  profiles: z.array(Profile),
+  doctor: z.record(z.string(), z.record(z.string(), DoctorResult)),
+});
 type ProfilesFile = z.infer<typeof ProfilesFile>;
 
 export interface ResolvedSecrets {
@@ -128,14 +133,17 @@ export class ProfileStore {
     return { ...(secretAccessKey ? { secretAccessKey } : {}), ...(sessionToken ? { sessionToken } : {}) };
   }
 
-  async doctor(id: string): Promise<DoctorResult | null> {
-    return (await this.load()).doctor[id] ?? null;
+  /** The doctor result for that bucket, or (no bucket given or not probed) the most recent one. */
+  async doctor(id: string, bucket?: string): Promise<DoctorResult | null> {
+    const byBucket = (await this.load()).doctor[id] ?? {};
+    if (bucket && byBucket[bucket]) return byBucket[bucket];
+    return Object.values(byBucket).sort((a, b) => b.ranAt.localeCompare(a.ranAt))[0] ?? null;
   }
 
   async setDoctor(result: DoctorResult): Promise<void> {
     await this.mutate((f) => {
       if (!f.profiles.some((p) => p.id === result.profileId)) return;
-      f.doctor[result.profileId] = result;
+      f.doctor[result.profileId] = { ...f.doctor[result.profileId], [result.bucket]: result };
     });
   }
 }
