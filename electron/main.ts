@@ -1,13 +1,11 @@
 // The Electron shell: lifecycle, one hardened window, IPC mapped onto the core. No logic here
 // that the loopback host lacks — everything goes through createApi(core).
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell } from 'electron';
-import { join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Core, createApi, defaultDataDir } from '../src/main/index';
+import { Core, createApi, defaultDataDir, RENDERER_CSP, rendererFile } from '../src/main/index';
 import { SafeStorageSecretStore } from './secret-store';
 
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 const ORIGIN = 'app://s3deck';
 const rendererDir = join(app.getAppPath(), 'dist', 'renderer');
 
@@ -29,12 +27,11 @@ async function main(): Promise<void> {
 
   // serve the renderer from app:// with a strict CSP header
   protocol.handle('app', async (req) => {
-    const rel = normalize(decodeURIComponent(new URL(req.url).pathname)).replace(/^(\.\.[/\\])+/, '');
-    const file = join(rendererDir, rel === '/' ? 'index.html' : rel);
-    if (!file.startsWith(rendererDir)) return new Response('forbidden', { status: 403 });
+    const file = rendererFile(rendererDir, new URL(req.url).pathname);
+    if (!file) return new Response('forbidden', { status: 403 });
     const res = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(res.headers);
-    headers.set('Content-Security-Policy', CSP);
+    headers.set('Content-Security-Policy', RENDERER_CSP);
     return new Response(res.body, { status: res.status, headers });
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));

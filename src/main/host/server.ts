@@ -1,12 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
+import { extname, join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { WireMessage, WireRequest } from '../../shared/contract';
 import { createApi } from '../api';
 import type { Core } from '../core';
 import { appRoot } from '../paths';
 import { COOKIE, newToken, originOk, tokenOk } from './auth';
+import { RENDERER_CSP } from './csp';
+import { rendererFile } from './static-files';
 
 export interface HostHandle {
   url: string;
@@ -26,8 +28,6 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
   '.woff2': 'font/woff2',
 };
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 const MAX_MESSAGE = 4 * 1024 * 1024;
 
 /**
@@ -58,21 +58,20 @@ export async function startHost(core: Core, opts: { port?: number; rendererDir?:
       });
       return res.end();
     }
-    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
-    const file = join(rendererDir, rel === '/' ? 'index.html' : rel);
-    if (!file.startsWith(rendererDir)) return deny(res, 403, 'forbidden');
+    const file = rendererFile(rendererDir, url.pathname);
+    if (!file) return deny(res, 403, 'forbidden');
     try {
       const body = await readFile(file);
       res.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'content-security-policy': CSP,
+        'content-security-policy': RENDERER_CSP,
         'x-content-type-options': 'nosniff',
         'referrer-policy': 'no-referrer',
         'cache-control': 'no-cache',
       });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
-      deny(res, 404, rel === '/' ? 'renderer not built: run "npm run build"' : 'not found');
+      deny(res, 404, url.pathname === '/' ? 'renderer not built: run "npm run build"' : 'not found');
     }
   });
 
