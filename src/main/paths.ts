@@ -40,3 +40,9 @@ export function downloadsDir(): string {
   const d = join(homedir(), 'Downloads');
   return existsSync(d) ? d : homedir();
 }
+
+/** In a packaged app, files listed in asarUnpack live next to the archive: child processes and
+ * worker threads must load them from there. */
+export function unpacked(path: string): string {
+  return path.replace(/app\.asar([/\\])/, 'app.asar.unpacked$1');
+}

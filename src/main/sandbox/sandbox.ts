@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { SandboxStatus } from '../../shared/contract';
 import { AppError } from '../errors';
-import { appRoot } from '../paths';
+import { appRoot, unpacked } from '../paths';
 
 /** s3rver's built-in account. */
 export const SANDBOX_KEYS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -38,7 +38,7 @@ export class Sandbox {
 
   private spawn(): Promise<string> {
     // packaged app: the child script is unpacked next to the asar archive
-    const script = join(appRoot(), 'dist/main/sandbox-child.js').replace(/app\.asar([/\\])/, 'app.asar.unpacked$1');
+    const script = unpacked(join(appRoot(), 'dist/main/sandbox-child.js'));
     if (!existsSync(script)) throw new AppError('UNAVAILABLE', 'sandbox not built: run "npm run build"');
     const child = spawn(process.execPath, ['--openssl-legacy-provider', script, '--dir', this.dataDir, '--port', '0'], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

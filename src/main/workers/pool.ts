@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { appRoot } from '../paths';
+import { appRoot, unpacked } from '../paths';
 import type { HashResult, HashTask } from './hash.worker';
 
 /**
@@ -16,7 +16,7 @@ export function workerFile(name: string): string {
   const candidates = [join(here, 'workers', `${name}.js`), join(here, `${name}.js`), join(appRoot(), 'dist/main/workers', `${name}.js`)];
   const found = candidates.find((c) => existsSync(c));
   if (!found) throw new Error(`worker ${name} not built: run "npm run build" (looked in ${candidates.join(', ')})`);
-  return found;
+  return unpacked(found);
 }
 
 /** SHA-256 off the main thread. One pool per core process; threads = cores. */
