@@ -1,6 +1,7 @@
 import { ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -110,6 +111,60 @@ for (const target of targets) {
         assert.equal(mpu.Uploads?.length ?? 0, 0, 'orphaned multipart upload');
       }
       await assert.rejects(headObject(s3, { bucket, key: 'huge.bin' }));
+    });
+
+    it('a file changed while it uploads fails the job and leaves the previous object intact', async () => {
+      const bucket = await freshBucket(s3, 'changed');
+      const dir = await tempDir('s3deck-changed-');
+      const path = join(dir, 'data.bin');
+      const v1 = randomBytes(1024);
+      await writeFile(path, v1);
+      const first = await jobs.wait(jobs.start('t', 'up', (ctx) => uploadFiles(s3, hash, bucket, [{ path, key: 'data.bin' }], ctx)).jobId);
+      assert.equal(first.status, 'succeeded');
+
+      await writeFile(path, randomBytes(96 * 1024 * 1024)); // far more than the parts in flight
+      let changed = false;
+      const { jobId } = jobs.start('t', 'up', (ctx) =>
+        uploadFiles(s3, hash, bucket, [{ path, key: 'data.bin' }], {
+          ...ctx,
+          progress: (d, t, u, p) => {
+            if (!changed && p.startsWith('uploading') && d > 0) {
+              changed = true;
+              const fd = openSync(path, 'r+');
+              writeSync(fd, Buffer.from('changed!'), 0, 8, 95 * 1024 * 1024); // in a part not yet read
+              closeSync(fd);
+            }
+            ctx.progress(d, t, u, p);
+          },
+        }),
+      );
+      const info = await jobs.wait(jobId);
+      assert.ok(changed, 'the file was changed mid-upload');
+      assert.equal(info.status, 'failed');
+      assert.equal(info.error?.code, 'CONFLICT', JSON.stringify(info.error));
+      const h = await headObject(s3, { bucket, key: 'data.bin' });
+      assert.equal(h.size, v1.length);
+      assert.equal(h.contentSha256, sha(v1));
+    });
+
+    it('uploads many files concurrently with one combined progress', async () => {
+      const bucket = await freshBucket(s3, 'many');
+      const dir = await tempDir('s3deck-many-');
+      const files = await Promise.all(
+        Array.from({ length: 12 }, async (_, i) => {
+          const path = join(dir, `f${i}.txt`);
+          await writeFile(path, `file ${i}`.repeat(i + 1));
+          return { path, key: `many/f${i}.txt` };
+        }),
+      );
+      const info = await jobs.wait(jobs.start('t', 'up', (ctx) => uploadFiles(s3, hash, bucket, files, ctx)).jobId);
+      assert.equal(info.status, 'succeeded', JSON.stringify(info.error));
+      const result = info.result as { key: string }[];
+      assert.deepEqual(result.map((r) => r.key), files.map((f) => f.key), 'results in input order');
+      const total = files.reduce((a, _f, i) => a + `file ${i}`.repeat(i + 1).length, 0);
+      assert.equal(info.progress?.done, total);
+      const listed = await listPage(s3, { bucket, prefix: 'many/', maxKeys: 100 });
+      assert.equal(listed.objects.length, 12);
     });
 
     it('deletes in batches of 1000', async () => {

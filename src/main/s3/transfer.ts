@@ -22,10 +22,14 @@ export interface UploadedFile {
   etag?: string;
 }
 
+/** Files uploaded at once; each multipart upload also sends 4 parts at once. */
+export const FILE_CONCURRENCY = 4;
+
 /**
- * Uploads local files. SHA-256 is computed first in the worker pool so it can go into
- * x-amz-meta-content-sha256; lib-storage does multipart above PART_SIZE and aborts the
- * multipart upload on cancel or failure, so a half-finished upload never replaces the object.
+ * Uploads local files, FILE_CONCURRENCY at a time. SHA-256 is computed first in the worker pool so
+ * it can go into x-amz-meta-content-sha256, and again while the bytes stream out: if the file
+ * changed in between, the body stream fails before the last part, lib-storage aborts the
+ * multipart upload, and the object in S3 is left as it was. Cancel aborts the same way.
  */
 export async function uploadFiles(
   s3: S3Client,
@@ -44,14 +48,19 @@ export async function uploadFiles(
     }),
   );
   const total = sizes.reduce((a, b) => a + b, 0);
-  let before = 0;
-  const out: UploadedFile[] = [];
-  for (const [i, f] of files.entries()) {
-    ctx.signal.throwIfAborted();
+  const loaded = new Array<number>(files.length).fill(0);
+  const report = (phase: string) => ctx.progress(loaded.reduce((a, b) => a + b, 0), total, 'bytes', phase);
+  const out: UploadedFile[] = new Array(files.length);
+  let next = 0;
+
+  const uploadOne = async (i: number) => {
+    const f = files[i]!;
     const size = sizes[i] ?? 0;
-    ctx.progress(before, total, 'bytes', `hashing ${basename(f.path)}`);
-    const st0 = await stat(f.path);
+    const name = basename(f.path);
+    report(`hashing ${name}`);
     const { sha256 } = await hash.hashFile(f.path, ctx.signal);
+    const verify: { error?: Error } = {};
+    const body = verifiedReadStream(hash, f.path, sha256, size, ctx.signal, verify);
     const upload = new Upload({
       client: s3,
       queueSize: 4,
@@ -60,28 +69,70 @@ export async function uploadFiles(
       params: {
         Bucket: bucket,
         Key: f.key,
-        Body: createReadStream(f.path, { highWaterMark: 1 << 20 }),
+        Body: body,
         ContentLength: size,
         ContentType: mime.getType(f.path) ?? 'application/octet-stream',
         Metadata: { [CONTENT_SHA256_META]: sha256 },
       },
     });
-    upload.on('httpUploadProgress', (p) => ctx.progress(before + (p.loaded ?? 0), total, 'bytes', `uploading ${basename(f.path)}`));
+    upload.on('httpUploadProgress', (p) => {
+      loaded[i] = p.loaded ?? 0;
+      report(`uploading ${name}`);
+    });
     const onAbort = () => void upload.abort().catch(() => undefined);
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const r = await upload.done();
-      const st1 = await stat(f.path);
-      if (st1.size !== st0.size || st1.mtimeMs !== st0.mtimeMs)
-        throw new AppError('CONFLICT', `${f.path} changed while it was uploaded; upload it again`);
-      out.push({ key: f.key, size, sha256, ...(r.ETag ? { etag: r.ETag } : {}) });
+      const r = await upload.done().catch((e: unknown) => {
+        // report why the body failed, not a follow-up error (s3rver, e.g., refuses the abort with 405)
+        throw verify.error ?? e;
+      });
+      out[i] = { key: f.key, size, sha256, ...(r.ETag ? { etag: r.ETag } : {}) };
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
     }
-    before += size;
-    ctx.progress(before, total, 'bytes', `uploaded ${basename(f.path)}`);
-  }
+    loaded[i] = size;
+    report(`uploaded ${name}`);
+  };
+
+  const worker = async () => {
+    while (next < files.length) {
+      ctx.signal.throwIfAborted();
+      await uploadOne(next++);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(FILE_CONCURRENCY, files.length) }, worker));
   return out;
+}
+
+/** The file's bytes, hashed in a worker as they pass; fails at the end if they are not what was hashed. */
+function verifiedReadStream(
+  hash: HashPool,
+  path: string,
+  sha256: string,
+  size: number,
+  signal: AbortSignal,
+  verify: { error?: Error },
+): Readable {
+  const session = hash.session(signal);
+  const check = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      session.update(chunk);
+      cb(null, chunk);
+    },
+    flush(cb) {
+      session.digest().then(
+        (r) =>
+          r.sha256 === sha256 && r.bytes === size
+            ? cb()
+            : cb((verify.error = new AppError('CONFLICT', `${path} changed while it was uploaded; nothing was replaced, upload it again`))),
+        (e: unknown) => cb(e as Error),
+      );
+    },
+  });
+  const src = createReadStream(path, { highWaterMark: 1 << 20 });
+  src.on('error', (e) => check.destroy(e));
+  check.on('close', () => session.abandon());
+  return src.pipe(check);
 }
 
 /**

@@ -19,6 +19,13 @@ export function workerFile(name: string): string {
   return unpacked(found);
 }
 
+export interface HashSession {
+  update(chunk: Uint8Array): void;
+  digest(): Promise<HashResult>;
+  /** Ends the worker task without waiting for its digest. */
+  abandon(): void;
+}
+
 /** SHA-256 off the main thread. One pool per core process; threads = cores. */
 export class HashPool {
   private pool: Piscina;
@@ -31,26 +38,48 @@ export class HashPool {
     return this.pool.run(task, signal ? { signal } : {}) as Promise<HashResult>;
   }
 
-  /** Hash a stream: chunks are transferred to a worker thread, which digests them. */
-  async hashStream(source: AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<HashResult> {
+  /**
+   * An incremental hash computed in a worker: feed chunks with update() as they pass by (they are
+   * copied, then transferred), then digest(). Used to hash a stream while it is being uploaded.
+   */
+  session(signal?: AbortSignal): HashSession {
     const { port1, port2 } = new MessageChannel();
     const task: HashTask = { kind: 'port', port: port2 };
     const done = this.pool.run(task, { transferList: [port2], ...(signal ? { signal } : {}) }) as Promise<HashResult>;
+    done.catch(() => undefined); // observed by digest(); an abandoned session must not crash the process
+    let ended = false;
+    const end = () => {
+      if (!ended) port1.postMessage(null);
+      ended = true;
+    };
+    return {
+      update(chunk) {
+        if (ended) throw new Error('hash session already ended');
+        const owned = new Uint8Array(chunk.byteLength); // the caller keeps its buffer
+        owned.set(chunk);
+        port1.postMessage(owned, [owned.buffer]);
+      },
+      digest() {
+        end();
+        return done;
+      },
+      abandon: end,
+    };
+  }
+
+  /** Hash a stream in a worker thread. */
+  async hashStream(source: AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<HashResult> {
+    const s = this.session(signal);
     try {
       for await (const chunk of source) {
         signal?.throwIfAborted();
-        // copy into an owned buffer so transferring it cannot detach memory the caller still uses
-        const owned = new Uint8Array(chunk.byteLength);
-        owned.set(chunk);
-        port1.postMessage(owned, [owned.buffer]);
+        s.update(chunk);
       }
-      port1.postMessage(null);
     } catch (e) {
-      port1.postMessage(null); // let the worker finish; its digest is discarded
-      done.catch(() => undefined);
+      s.abandon();
       throw e;
     }
-    return done;
+    return s.digest();
   }
 
   get threads(): number {
