@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     width: 1280,
     height: 820,
     title: 'S3 Deck',
+    icon: join(app.getAppPath(), 'assets', 'icon.png'),
     webPreferences: {
       preload: join(app.getAppPath(), 'dist', 'electron', 'preload.cjs'),
       contextIsolation: true,
