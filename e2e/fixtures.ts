@@ -109,3 +109,27 @@ export async function createBucket(page: Page, name: string): Promise<void> {
   await page.getByTestId('create-bucket-dialog').getByRole('button', { name: 'Create' }).click();
   await expect(page.getByTestId('breadcrumbs')).toContainText(name);
 }
+
+/** Writes a file of `mib` MiB (filled with `fill`) into dir. */
+export async function makeFile(dir: string, name: string, mib: number, fill = 7): Promise<string> {
+  const { mkdir, open } = await import('node:fs/promises');
+  await mkdir(dir, { recursive: true });
+  const path = `${dir}/${name}`;
+  const fh = await open(path, 'w');
+  const chunk = Buffer.alloc(1024 * 1024, fill);
+  for (let i = 0; i < mib; i++) await fh.write(chunk);
+  await fh.close();
+  return path;
+}
+
+/** In an open bucket: Upload → picker at dir → tick the file → start. Returns the dialog. */
+export async function startUpload(page: Page, dir: string, name: string) {
+  await page.getByTestId('upload-button').click();
+  const dialog = page.getByTestId('upload-dialog');
+  await dialog.getByTestId('local-path').fill(dir);
+  await dialog.getByRole('button', { name: 'Go' }).click();
+  await dialog.locator(`[data-testid="local-file"][data-name="${name}"]`).check();
+  await dialog.getByTestId('upload-start').click();
+  return dialog;
+}
+
