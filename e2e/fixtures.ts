@@ -90,18 +90,6 @@ export async function addStaticProfile(page: Page, p: { name: string; accessKeyI
   await expect(page.getByTestId('profile-details')).toContainText(p.name);
 }
 
-/** In an open bucket: uploads one local file through the picker and waits for the job. */
-export async function uploadViaPicker(page: Page, dir: string, name: string): Promise<void> {
-  await page.getByTestId('upload-button').click();
-  const dialog = page.getByTestId('upload-dialog');
-  await dialog.getByTestId('local-path').fill(dir);
-  await dialog.getByRole('button', { name: 'Go' }).click();
-  await dialog.locator(`[data-testid="local-file"][data-name="${name}"]`).check();
-  await dialog.getByTestId('upload-start').click();
-  await expect(dialog.getByTestId('job-outcome')).toHaveText('Completed', { timeout: 60_000 });
-  await dialog.getByTestId('upload-close').click();
-}
-
 /** Creates a bucket through the dialog (it opens afterwards). */
 export async function createBucket(page: Page, name: string): Promise<void> {
   await page.getByTestId('create-bucket').click();
@@ -133,3 +121,9 @@ export async function startUpload(page: Page, dir: string, name: string) {
   return dialog;
 }
 
+/** In an open bucket: uploads one local file through the picker and waits for the job. */
+export async function uploadViaPicker(page: Page, dir: string, name: string): Promise<void> {
+  const dialog = await startUpload(page, dir, name);
+  await expect(dialog.getByTestId('job-outcome')).toHaveText('Completed', { timeout: 60_000 });
+  await dialog.getByTestId('upload-close').click();
+}

@@ -9,7 +9,10 @@ const accessKeyId = process.env.S3DECK_TEST_RGW_ACCESS_KEY;
 const secret = process.env.S3DECK_TEST_RGW_SECRET_KEY;
 
 test('a Ceph RGW profile: doctor and versions', async ({ app: page, host }) => {
-  test.skip(!endpoint || !accessKeyId || !secret, 'S3DECK_TEST_RGW_ENDPOINT / _ACCESS_KEY / _SECRET_KEY not set');
+  const missing = !endpoint || !accessKeyId || !secret;
+  // a laptop without Ceph skips this tier (npm test says so in one line); CI must run it
+  expect(missing && process.env.CI === 'true', 'CI runs with Ceph RGW: S3DECK_TEST_RGW_* must be set').toBe(false);
+  test.skip(missing, 'S3DECK_TEST_RGW_ENDPOINT / _ACCESS_KEY / _SECRET_KEY not set (Ceph not installed)');
   const bucket = `e2e-${Date.now().toString(36)}`;
   await addStaticProfile(page, { name: 'Ceph RGW', accessKeyId: accessKeyId ?? '', secret: secret ?? '', endpoint: endpoint ?? '' });
 
