@@ -1,4 +1,5 @@
-import { calls, isChannel, type CallOutput, type Channel, type ParsedInput, type Reply } from '../shared/contract';
+import { calls, isChannel, type Channel, type Reply } from '../shared/contract';
+import type { Handlers } from './api-types';
 import type { Core } from './core';
 import { AppError, toAppError } from './errors';
 import { listLocal } from './local/fs-list';
@@ -7,9 +8,11 @@ import { SANDBOX_PROFILE_ID } from './profiles/profile-store';
 import { runDoctor, unavailableReason } from './s3/doctor';
 import { createBucket, deleteKeys, headObject, listBuckets, listPage, listVersions } from './s3/objects';
 import { downloadObject, uploadFiles } from './s3/transfer';
+import { datastoreHandlers } from './datastore/api';
+import { seedDatastoreDemo } from './datastore/seed';
 import { seedDemo } from './sandbox/seed';
-
-type Handlers = { [C in Channel]: (input: ParsedInput<C>) => Promise<CallOutput<C>> };
+import { vaultHandlers } from './vault/api';
+import { seedVaultDemo } from './vault/seed';
 
 /** Implements the contract by delegating to the services. */
 export function handlers(core: Core): Handlers {
@@ -67,6 +70,8 @@ export function handlers(core: Core): Handlers {
       const s3 = await client(SANDBOX_PROFILE_ID);
       return core.jobs.start('sandbox.seed', 'Load demo data', async (ctx) => {
         const seeded = await seedDemo(s3, ctx);
+        await seedVaultDemo(core, ctx);
+        await seedDatastoreDemo(core, ctx);
         // diagnose the sandbox right away so the UI can say what it lacks from the first look
         ctx.progress(0, null, 'steps', 'running the endpoint doctor');
         const spec = await core.spec(SANDBOX_PROFILE_ID);
@@ -77,6 +82,9 @@ export function handlers(core: Core): Handlers {
 
     'job.cancel': async ({ jobId }) => ({ ok: core.jobs.cancel(jobId) }),
     'job.list': async () => core.jobs.list(),
+
+    ...vaultHandlers(core),
+    ...datastoreHandlers(core),
   };
 }
 

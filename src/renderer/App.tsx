@@ -9,7 +9,9 @@ import { startJobs } from './store/jobs';
 import { useProfiles } from './store/profiles';
 import { ActivityView } from './views/ActivityView';
 import { BucketsView } from './views/BucketsView';
+import { DatastoreView } from './views/datastore/DatastoreView';
 import { ProfilesView } from './views/ProfilesView';
+import { VaultView } from './views/vault/VaultView';
 
 export function App() {
   const view = useApp((s) => s.view);
@@ -26,7 +28,17 @@ export function App() {
         <div className="view-wrap">
           <main className="view" data-testid={`view-${view}`}>
             <ErrorBoundary key={view} area={view}>
-              {view === 'buckets' ? <BucketsView /> : view === 'profiles' ? <ProfilesView /> : <ActivityView />}
+              {view === 'buckets' ? (
+                <BucketsView />
+              ) : view === 'vault' ? (
+                <VaultView />
+              ) : view === 'datastore' ? (
+                <DatastoreView />
+              ) : view === 'profiles' ? (
+                <ProfilesView />
+              ) : (
+                <ActivityView />
+              )}
             </ErrorBoundary>
           </main>
           <Toasts />

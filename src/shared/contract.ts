@@ -2,7 +2,9 @@
 // Main parses every input with `calls[channel].input` before use (the renderer is untrusted).
 import { z } from 'zod';
 import type { ChannelName, TopicName } from './channels';
+import { datastoreCalls } from './datastore';
 import * as S from './schemas';
+import { vaultCalls } from './vault';
 
 const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 const ProfileId = z.object({ profileId: z.string().min(1).max(64) }).strict();
@@ -42,6 +44,9 @@ export const calls = {
 
   'job.cancel': call(z.object({ jobId: z.string().min(1).max(64) }).strict(), z.object({ ok: z.boolean() })),
   'job.list': call(S.Empty, z.array(S.JobInfo)),
+
+  ...vaultCalls,
+  ...datastoreCalls,
 } as const;
 
 export const events = {
@@ -83,3 +88,5 @@ export type WireMessage =
   | { kind: 'event'; topic: Topic; payload: unknown };
 
 export * from './schemas';
+export * from './vault';
+export * from './datastore';

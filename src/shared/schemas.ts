@@ -18,6 +18,10 @@ export const ErrorCode = z.enum([
   'TIMEOUT',
   'S3_ERROR', // any other S3 error, with its S3 code in detail
   'IO_ERROR', // local file system
+  'WRONG_KEY', // wrong passphrase or identity: nothing was decrypted or written
+  'CORRUPTED', // ciphertext or data failed authentication / checksum (corrupted or tampered)
+  'LOCKED', // held by another owner (message names the owner)
+  'CONFIRM_REQUIRED', // the action needs an explicit confirmation (delete guard, no-lock sync)
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

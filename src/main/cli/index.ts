@@ -3,6 +3,8 @@
 import { Command, Option } from 'commander';
 import open from 'open';
 import { Core } from '../core';
+import { registerDatastoreCommands } from '../datastore/cli';
+import { registerVaultCommands } from '../vault/cli';
 import { AppError, toAppError } from '../errors';
 import { startHost } from '../host/server';
 import { appVersion, defaultDataDir } from '../paths';
@@ -98,6 +100,9 @@ connectionOptions(
     await c.close();
   }
 });
+
+registerVaultCommands(program, () => core());
+registerDatastoreCommands(program, () => core());
 
 // The SDK warns on every run that its 2027 releases will need Node 22; the CLI pins its SDK.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

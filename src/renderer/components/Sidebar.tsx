@@ -3,6 +3,8 @@ import { useJobs } from '../store/jobs';
 
 const ITEMS: Array<{ view: ViewName; label: string; glyph: string }> = [
   { view: 'buckets', label: 'Buckets', glyph: '▤' },
+  { view: 'vault', label: 'Vault', glyph: '⛁' },
+  { view: 'datastore', label: 'Datastore', glyph: '⇄' },
   { view: 'profiles', label: 'Profiles', glyph: '⚙' },
   { view: 'activity', label: 'Activity', glyph: '⇅' },
 ];

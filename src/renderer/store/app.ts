@@ -4,7 +4,7 @@ import type { AppInfo } from '../../shared/contract';
 import { call, getConnection, onConnection, type ConnectionState } from '../client';
 import { toast } from './toasts';
 
-export type ViewName = 'buckets' | 'profiles' | 'activity';
+export type ViewName = 'buckets' | 'vault' | 'datastore' | 'profiles' | 'activity';
 
 interface AppState {
   view: ViewName;
