@@ -33,7 +33,7 @@ export const test = base.extend<{ app: Page }, { host: Host }>({
 export { expect };
 
 /** Goes to a view through the sidebar. */
-export async function nav(page: Page, view: 'buckets' | 'profiles' | 'activity'): Promise<void> {
+export async function nav(page: Page, view: 'buckets' | 'vault' | 'datastore' | 'profiles' | 'activity'): Promise<void> {
   await page.getByTestId(`nav-${view}`).click();
   await expect(page.getByTestId(`view-${view}`)).toBeVisible();
 }

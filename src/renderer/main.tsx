@@ -7,6 +7,8 @@ import './styles/layout.css';
 import './styles/components.css';
 import './styles/browser.css';
 import './styles/jobs.css';
+import './styles/vault.css';
+import './styles/datastore.css';
 
 const el = document.getElementById('root');
 if (!el) throw new Error('#root missing from index.html');
