@@ -18,6 +18,7 @@ if (!only || only === 'main') {
       'main/cli': 'src/main/cli/index.ts',
       'main/core': 'src/main/index.ts',
       'main/workers/hash.worker': 'src/main/workers/hash.worker.ts',
+      'main/workers/crypt.worker': 'src/main/workers/crypt.worker.ts',
       'main/sandbox-child': 'src/main/sandbox/s3rver-child.ts',
     },
     outdir: 'dist',

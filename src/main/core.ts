@@ -9,6 +9,7 @@ import { ProfileStore, SANDBOX_PROFILE_ID } from './profiles/profile-store';
 import { FileSecretStore, type SecretStore } from './profiles/secret-store';
 import { createS3Client, type ClientOptions, type ConnectionSpec } from './s3/client-factory';
 import { Sandbox, SANDBOX_KEYS } from './sandbox/sandbox';
+import { closeSharedCryptPool } from './workers/crypt-pool';
 import { HashPool } from './workers/pool';
 
 export interface CoreOptions {
@@ -83,6 +84,7 @@ export class Core {
     for (const { client } of this.clients.values()) client.destroy();
     this.clients.clear();
     await this.hashPool?.close();
+    await closeSharedCryptPool();
     await this.sandbox.stop();
   }
 }

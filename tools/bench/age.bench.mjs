@@ -1,0 +1,191 @@
+#!/usr/bin/env node
+// age encryption throughput (src/main/vault/age): encryptStream / decryptStream vs OpenSSL.
+//
+//   encrypt    : S3DECK_BENCH_AGE_MIB (default 1024) MiB from memory through encryptStream into a
+//                counting sink — with the worker pool (all threads), a 1-thread pool, and in-thread
+//   decrypt    : that ciphertext (kept in memory) through decryptStream, pool and in-thread; one
+//                untimed run of each first checks every plaintext byte against the input
+//   references : node:crypto chacha20-poly1305 on the main thread over 64 KiB chunks (the ceiling of
+//                one thread of Node), and `openssl speed -evp chacha20-poly1305 -bytes 65536
+//                -seconds 3` (one core, compute only, 64 KiB = age's chunk size)
+// The goal: encryptStream ≥ 0.70 × openssl speed. Best of S3DECK_BENCH_REPS (3) runs per case.
+// `openssl speed` divides by its user CPU time, not wall time, so it is immune to a busy machine;
+// each row therefore also gives our MB per CPU-second (user + system, all threads of the process)
+// and that figure's ratio to openssl, which stays comparable when other processes share the cores.
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { pathToFileURL } from 'node:url';
+import { MB, MiB, ROOT, exec, fmtBytes, now, report } from './lib.mjs';
+
+const SIZE = Number(process.env.S3DECK_BENCH_AGE_MIB ?? 1024) * MiB;
+const REPS = Number(process.env.S3DECK_BENCH_REPS ?? 3);
+const log = (s) => console.log(`[age] ${s}`);
+
+/**
+ * The age module: from the built core (dist/main/core.js) if it exports it as `age` (and
+ * CryptPool), else an esbuild bundle of src/main/vault/age + the crypt worker into
+ * .tmp/bench-age/ (the pool finds the worker next to the bundle, as it does in dist/main/).
+ */
+async function loadAge() {
+  const core = join(ROOT, 'dist/main/core.js');
+  // import the core only if its export list names `age`: loading it for nothing grows the heap,
+  // and a bigger heap makes every GC (which the cipher's garbage triggers) slower
+  const tail = existsSync(core) ? readFileSync(core, 'utf8').slice(-4000) : '';
+  if (/export\s*\{[^}]*\bage\b/.test(tail)) {
+    const m = await import(pathToFileURL(core).href).catch(() => ({}));
+    if (m.age?.encryptStream && m.CryptPool) return { age: m.age, pool: m, from: 'dist/main/core.js' };
+  }
+  const { build } = await import('esbuild');
+  const out = join(ROOT, '.tmp/bench-age');
+  await rm(out, { recursive: true, force: true });
+  await build({
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+    absWorkingDir: ROOT,
+    entryPoints: { age: 'src/main/vault/age/index.ts', 'crypt-pool': 'src/main/workers/crypt-pool.ts', 'workers/crypt.worker': 'src/main/workers/crypt.worker.ts' },
+    outdir: out,
+    splitting: true,
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
+  const age = await import(pathToFileURL(join(out, 'age.js')).href);
+  const pool = await import(pathToFileURL(join(out, 'crypt-pool.js')).href);
+  return { age, pool, from: '.tmp/bench-age (esbuild of src/main/vault/age, crypt worker from src/main/workers)' };
+}
+
+// plaintext: views of a 16 MiB random pattern, repeated (a source that costs next to nothing)
+const PATTERN = randomBytes(16 * MiB);
+const source = () => Readable.from((function* () { for (let o = 0; o < SIZE; o += MiB) yield PATTERN.subarray(o % PATTERN.length, (o % PATTERN.length) + MiB); })());
+
+function countingSink() {
+  let bytes = 0;
+  const w = new Writable({ highWaterMark: 4 * MiB, write(c, _e, cb) { bytes += c.length; cb(); } });
+  return { w, bytes: () => bytes };
+}
+
+/** Checks the decrypted stream equals the plaintext pattern, as it arrives. */
+function checkingSink() {
+  let off = 0;
+  return new Writable({
+    highWaterMark: 4 * MiB,
+    write(c, _e, cb) {
+      for (let p = 0; p < c.length; ) {
+        const at = off % PATTERN.length;
+        const n = Math.min(c.length - p, PATTERN.length - at);
+        if (c.compare(PATTERN, at, at + n, p, p + n) !== 0) return cb(new Error(`plaintext differs at ${off}`));
+        p += n;
+        off += n;
+      }
+      cb();
+    },
+    final(cb) { cb(off === SIZE ? null : new Error(`decrypted ${off} bytes, expected ${SIZE}`)); },
+  });
+}
+
+/** node:crypto over 64 KiB chunks on this thread: MB per wall second and per CPU second. */
+function nodeRaw(seconds = 3) {
+  const key = randomBytes(32);
+  const nonce = Buffer.alloc(12);
+  const chunk = PATTERN.subarray(0, 65536);
+  let n = 0;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000) {
+    const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
+    c.update(chunk);
+    c.final();
+    c.getAuthTag();
+    n++;
+  }
+  const c = process.cpuUsage(c0);
+  return { wall: (n * 65536) / ((performance.now() - t0) / 1000) / MB, cpu: (n * 65536) / ((c.user + c.system) / 1e6) / MB };
+}
+
+async function opensslSpeed() {
+  const r = await exec('openssl', ['speed', '-evp', 'chacha20-poly1305', '-seconds', '3', '-bytes', '65536']);
+  const m = /^ChaCha20-Poly1305\s+([\d.]+)k\s*$/im.exec(r.stdout);
+  if (r.code !== 0 || !m) throw new Error(`cannot parse openssl speed output:\n${r.stdout}${r.stderr}`);
+  return (Number(m[1]) * 1000) / MB;
+}
+
+/** Best wall time of `reps` runs, and the least CPU time (user + system, all threads) of them. */
+async function best(reps, fn) {
+  let seconds = Infinity;
+  let cpu = Infinity;
+  for (let i = 0; i < reps; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = now();
+    await fn();
+    seconds = Math.min(seconds, now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu = Math.min(cpu, (c.user + c.system) / 1e6);
+  }
+  return { seconds, cpu };
+}
+
+const rows = [];
+const pools = [];
+try {
+  const { age, pool: poolMod, from } = await loadAge();
+  const threads = Math.max(1, Math.min(4, availableParallelism()));
+  log(`age from ${from}; ${fmtBytes(SIZE)}; pool of ${threads} threads; load average ${loadavg()[0].toFixed(2)}${loadavg()[0] > 1 ? ' — the machine is busy: expect noisy numbers' : ''}`);
+  const key = { kind: 'x25519', identities: [], recipients: [] };
+  const id = age.generateIdentity();
+  key.recipients.push(id.recipient);
+  const poolN = new poolMod.CryptPool(threads);
+  const pool1 = new poolMod.CryptPool(1);
+  pools.push(poolN, pool1);
+
+  const rate = (s) => SIZE / s / MB;
+  let ref = 0;
+  const cpuNote = (r) => `${(SIZE / r.cpu / MB).toFixed(0)} MB per CPU-s = ${(SIZE / r.cpu / MB / ref).toFixed(2)} × openssl`;
+  const add = (row) => {
+    rows.push(row);
+    log(`${row.case}: ${[row.seconds !== undefined && `${row.seconds.toFixed(3)} s`, row.mbps !== undefined && `${row.mbps.toFixed(0)} MB/s`, row.ratio !== undefined && `${row.ratio.toFixed(2)} × ${row.ratioOf}`, row.note].filter(Boolean).join(', ')}`);
+  };
+  const encRun = async (pool) => {
+    const sink = countingSink();
+    await pipeline(source(), age.encryptStream(key, { pool }), sink.w);
+    return sink.bytes();
+  };
+  // references first, while the process is fresh (no garbage from the big runs yet)
+  const speed = await opensslSpeed();
+  const raw = nodeRaw();
+  // the ciphertext, in memory (so decryption is timed without file I/O), cut in 1 MiB pieces
+  const sealedParts = [];
+  await pipeline(source(), age.encryptStream(key, { pool: poolN }), new Writable({ write(c, _e, cb) { sealedParts.push(c); cb(); } }));
+  const sealed = Buffer.concat(sealedParts);
+  sealedParts.length = 0;
+  const sealedSource = () => Readable.from((function* () { for (let o = 0; o < sealed.length; o += MiB) yield sealed.subarray(o, o + MiB); })());
+  const idKey = { kind: 'x25519', identities: [id.identity], recipients: [] };
+  const decRun = (pool, sink = countingSink().w) => pipeline(sealedSource(), age.decryptStream(idKey, { pool }), sink);
+  await decRun(poolN, checkingSink()); // correctness, untimed: every plaintext byte is compared
+  await decRun(null, checkingSink());
+  const encN = await best(REPS, () => encRun(poolN));
+  const enc1 = await best(REPS, () => encRun(pool1));
+  const enc0 = await best(REPS, () => encRun(null));
+  const dec = await best(REPS, () => decRun(poolN));
+  const dec0 = await best(REPS, () => decRun(null));
+  const speed2 = await opensslSpeed();
+  ref = Math.max(speed, speed2);
+
+  add({ case: `encryptStream, pool of ${threads} threads`, bytes: SIZE, seconds: encN.seconds, mbps: rate(encN.seconds), ratio: rate(encN.seconds) / ref, ratioOf: 'openssl speed (1 core)', note: cpuNote(encN) });
+  add({ case: 'encryptStream, pool of 1 thread', bytes: SIZE, seconds: enc1.seconds, mbps: rate(enc1.seconds), ratio: rate(enc1.seconds) / ref, ratioOf: 'openssl speed (1 core)', note: cpuNote(enc1) });
+  add({ case: 'encryptStream, in-thread (pool: null)', bytes: SIZE, seconds: enc0.seconds, mbps: rate(enc0.seconds), ratio: rate(enc0.seconds) / ref, ratioOf: 'openssl speed (1 core)', note: cpuNote(enc0) });
+  add({ case: `decryptStream, pool of ${threads} threads`, bytes: SIZE, seconds: dec.seconds, mbps: rate(dec.seconds), ratio: rate(dec.seconds) / ref, ratioOf: 'openssl speed (1 core)', note: cpuNote(dec) });
+  add({ case: 'decryptStream, in-thread (pool: null)', bytes: SIZE, seconds: dec0.seconds, mbps: rate(dec0.seconds), ratio: rate(dec0.seconds) / ref, ratioOf: 'openssl speed (1 core)', note: cpuNote(dec0) });
+  add({ case: 'node:crypto chacha20-poly1305, 64 KiB, main thread', mbps: raw.wall, ratio: raw.wall / ref, ratioOf: 'openssl speed (1 core)', note: `ceiling of one Node thread; ${raw.cpu.toFixed(0)} MB per CPU-s = ${(raw.cpu / ref).toFixed(2)} × openssl` });
+  add({ case: 'openssl speed -evp chacha20-poly1305 -bytes 65536', mbps: ref, note: `1 core, 3 s, best of 2 (${speed.toFixed(0)} / ${speed2.toFixed(0)})` });
+  log(`best of ${REPS} runs per case; load average now ${loadavg()[0].toFixed(2)}`);
+} finally {
+  for (const p of pools) await p.close();
+}
+report('age', rows);
