@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+// Vault push end-to-end vs a plain upload of the same bytes, to the same endpoint, in one run.
+//
+//   data      : a folder of 16 files × 64 MiB of random bytes (1 GiB; S3DECK_BENCH_VAULT_MIB to
+//               change), read once first so both cases read from the page cache
+//   plain     : lib-storage Upload of those bytes as one stream (16 MiB parts, 4 in flight — the
+//               push's settings), no hashing, no encryption
+//   push      : pushVault into an empty vault (X25519 recipient, so no scrypt): scan, clean-up,
+//               HEAD latest, hash pass (pack + SHA-256 + per-file manifest), manifest upload, pack
+//               + SHA-256 check + age encryption streamed into the history multipart upload, the
+//               server-side copy history → latest, prune listing
+//   endpoint  : Ceph RGW when S3DECK_TEST_RGW_* is set (source /tmp/s3deck-dev-env.sh or run under
+//               npm test's endpoints), else an s3rver started here
+// The ratio is plain seconds / push seconds (goal ≥ 0.9). One run of each: the machine is shared.
+import { CreateBucketCommand, DeleteBucketCommand } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { randomFillSync } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { MB, MiB, ROOT, fmtBytes, now, report } from './lib.mjs';
+
+const TOTAL = Number(process.env.S3DECK_BENCH_VAULT_MIB ?? 1024) * MiB;
+const FILES = 16;
+const log = (s) => console.log(`[vault] ${s}`);
+
+/** The push code and the client factory, bundled from sources with their worker entries. */
+async function loadCore() {
+  const { build } = await import('esbuild');
+  const out = join(ROOT, '.tmp/bench-vault');
+  const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', logLevel: 'warning', absWorkingDir: ROOT, outdir: out,
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } };
+  await build({
+    ...common,
+    stdin: {
+      contents: [
+        "export { pushVault } from './src/main/vault/push';",
+        "export { createS3Client } from './src/main/s3/client-factory';",
+        "export { generateIdentity, recipientOf } from './src/main/vault/age/index';",
+        "export { deleteKeys, listAll } from './src/main/s3/objects';",
+      ].join('\n'),
+      resolveDir: ROOT,
+      loader: 'ts',
+      sourcefile: 'vault-bench-entry.ts',
+    },
+    outfile: join(out, 'vault-bench.js'),
+    outdir: undefined,
+  });
+  await build({ ...common, entryPoints: { 'workers/crypt.worker': 'src/main/workers/crypt.worker.ts', 'workers/hash.worker': 'src/main/workers/hash.worker.ts' } });
+  return import(pathToFileURL(join(out, 'vault-bench.js')).href);
+}
+
+async function endpoint() {
+  const e = process.env;
+  if (e.S3DECK_TEST_RGW_ENDPOINT && e.S3DECK_TEST_RGW_ACCESS_KEY && e.S3DECK_TEST_RGW_SECRET_KEY)
+    return { name: 'Ceph RGW', endpoint: e.S3DECK_TEST_RGW_ENDPOINT, ak: e.S3DECK_TEST_RGW_ACCESS_KEY, sk: e.S3DECK_TEST_RGW_SECRET_KEY, stop: async () => {} };
+  const { startS3rver } = await import('../test/endpoints.mjs');
+  const s = await startS3rver();
+  return { name: 's3rver (started here)', endpoint: s.endpoint, ak: 'S3RVER', sk: 'S3RVER', stop: s.stop };
+}
+
+async function writeRandomFile(path, size, seed) {
+  const block = randomFillSync(Buffer.alloc(16 * MiB));
+  const fh = await open(path, 'w');
+  try {
+    for (let off = 0; off < size; off += block.length) {
+      block.writeUInt32BE(seed, 0);
+      block.writeUInt32BE(off / block.length, 4);
+      await fh.write(block, 0, Math.min(block.length, size - off), off);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+async function* concat(paths) {
+  for (const p of paths) yield* createReadStream(p, { highWaterMark: MiB });
+}
+
+const m = await loadCore();
+const ep = await endpoint();
+const dir = await mkdtemp(join(tmpdir(), 's3deck-bench-vault-'));
+const rows = [];
+const spec = {
+  profile: { id: 'bench', name: 'bench', kind: 'static', region: 'us-east-1', endpoint: ep.endpoint, forcePathStyle: true, accessKeyId: ep.ak, hasSecret: true, createdAt: new Date(0).toISOString() },
+  secrets: { secretAccessKey: ep.sk },
+  doctor: null,
+};
+const s3 = m.createS3Client(spec);
+const bucket = `bench-vault-${Date.now().toString(36)}`;
+try {
+  log(`endpoint: ${ep.name} ${ep.endpoint}; load average ${loadavg()[0].toFixed(2)}${loadavg()[0] > 1 ? ' — the machine is busy: expect noisy numbers' : ''}`);
+  const vaultDir = join(dir, 'vault');
+  await mkdir(vaultDir);
+  const paths = Array.from({ length: FILES }, (_, i) => join(vaultDir, `blob-${String(i).padStart(2, '0')}.bin`));
+  for (const [i, p] of paths.entries()) await writeRandomFile(p, TOTAL / FILES, i);
+  for await (const chunk of concat(paths)) void chunk; // page cache warm
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+
+  let t0 = now();
+  await new Upload({ client: s3, queueSize: 4, partSize: 16 * MiB, leavePartsOnError: false, params: { Bucket: bucket, Key: 'plain/blobs.bin', Body: Readable.from(concat(paths)) } }).done();
+  const plain = now() - t0;
+  log(`plain upload: ${fmtBytes(TOTAL)} in ${plain.toFixed(2)} s`);
+
+  const id = m.generateIdentity();
+  const v = { s3, bucket, prefix: 'bench', localDir: vaultDir, retention: 50, cacheId: `bench:${bucket}`, key: { kind: 'x25519', identities: [id.identity], recipients: [id.recipient] } };
+  const ctl = new AbortController();
+  const phases = []; // [name, start] as the push reports them
+  t0 = now();
+  const r = await m.pushVault(v, { signal: ctl.signal, progress: (_d, _t, _u, phase) => phases.at(-1)?.[0] !== phase && phases.push([phase, now()]) });
+  const push = now() - t0;
+  phases.push(['end', now()]);
+  const split = phases.slice(0, -1).map(([name, at], i) => `${name} ${(phases[i + 1][1] - at).toFixed(2)} s`);
+  log(`push phases: ${split.join('; ')}`);
+  log(`vault push: ${r.status} ${r.versionId}, ${fmtBytes(r.plainSize)} plaintext tar in ${push.toFixed(2)} s`);
+  if (r.status !== 'pushed') throw new Error(`expected a push, got ${r.status}`);
+
+  rows.push({ case: 'plain upload (lib-storage, 16 MiB parts × 4)', bytes: TOTAL, seconds: plain, mbps: TOTAL / plain / MB, note: ep.name });
+  rows.push({ case: 'vault push (hash pass, pack+age+upload, copy)', bytes: TOTAL, seconds: push, mbps: TOTAL / push / MB, note: 'X25519 recipient' });
+  rows.push({ case: 'vault push vs plain upload', ratio: plain / push, ratioOf: 'plain upload', note: 'goal ≥ 0.9' });
+  rows.push({ case: 'push phases', note: split.join('; ') });
+  log(`ratio ${(plain / push).toFixed(2)} × plain upload; load average now ${loadavg()[0].toFixed(2)}`);
+} finally {
+  try {
+    const keys = [];
+    for await (const o of m.listAll(s3, bucket, '')) keys.push(o.key);
+    if (keys.length) await m.deleteKeys(s3, bucket, keys);
+    await s3.send(new DeleteBucketCommand({ Bucket: bucket }));
+  } catch (e) {
+    log(`clean-up of ${bucket}: ${e.name ?? e}`);
+  }
+  s3.destroy();
+  await ep.stop();
+  await rm(dir, { recursive: true, force: true });
+}
+report('vault', rows);
+process.exit(0); // worker pools keep the event loop alive
