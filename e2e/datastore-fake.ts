@@ -1,17 +1,17 @@
 // A fake preload bridge (window.s3deck) for the datastore view: canned datastores, a plan of
 // `planSize` items (with conflicts, a tripped delete guard and no locking), and a sync job that
-// records its input in window.__syncInputs. Runs in the page (addInitScript): self-contained.
+// records its input in window.__syncInputs. Runs in the page after the fake bridge runtime:
+// `addFakeBridge(page, installFakeBridge, options)`.
+import type { FakeOutputs } from './fake-bridge';
+
 export interface FakeOptions {
   planSize: number;
   conflicts: number;
 }
 
 export function installFakeBridge(opts: FakeOptions): void {
-  type Listener = (payload: unknown) => void;
-  const listeners: Record<string, Listener[]> = {};
-  const emit = (topic: string, payload: unknown) => setTimeout(() => (listeners[topic] ?? []).forEach((l) => l(payload)), 30);
+  const emit = (topic: string, payload: unknown) => bridge.emit(topic, payload);
   const now = new Date().toISOString();
-  const profile = { id: 'sandbox', name: 'Local sandbox', kind: 'sandbox', region: 'us-east-1', forcePathStyle: true, hasSecret: false, createdAt: now };
   const summary = (over: Record<string, unknown>) => ({
     startedAt: new Date(Date.now() - 4200).toISOString(),
     endedAt: now,
@@ -70,7 +70,7 @@ export function installFakeBridge(opts: FakeOptions): void {
     guard: { tripped: true, reason: 'the plan deletes 62% of remote objects (guard: 50%)', localDeletePercent: 12, remoteDeletePercent: 62 },
     lock: { unavailable: 'the doctor found conditional writes silently ignored on this endpoint', lock: null },
   };
-  const w = window as unknown as { __syncInputs: unknown[]; __breakInputs: unknown[]; s3deck: unknown };
+  const w = window as unknown as { __syncInputs: unknown[]; __breakInputs: unknown[] };
   w.__syncInputs = [];
   w.__breakInputs = [];
   const lock = {
@@ -85,12 +85,7 @@ export function installFakeBridge(opts: FakeOptions): void {
     mine: false,
   };
   let held = true;
-  const outputs: Record<string, (input: Record<string, unknown>) => unknown> = {
-    'app.info': () => ({ version: 'test', dataDir: '/tmp', transport: 'test', homeDir: '/tmp', downloadsDir: '/tmp' }),
-    'profiles.list': () => [profile],
-    'buckets.list': () => [{ name: 'demo-datastore' }],
-    'doctor.get': () => null,
-    'job.list': () => [],
+  const outputs: FakeOutputs = {
     'sandbox.status': () => ({ running: true, endpoint: 'http://127.0.0.1:1', dataDir: '/tmp', seeded: true }),
     'datastore.list': () => [ds],
     'datastore.status': () => ({ dirty: 7, localFiles: 5000, lastSync: ds.lastSync }),
@@ -116,19 +111,5 @@ export function installFakeBridge(opts: FakeOptions): void {
       return { jobId: 'job-sync' };
     },
   };
-  w.s3deck = {
-    invoke: async (channel: string, input: Record<string, unknown>) => {
-      const f = outputs[channel];
-      if (!f) return { ok: false, error: { code: 'UNAVAILABLE', message: `fake bridge: no ${channel}` } };
-      try {
-        return { ok: true, output: f(input) };
-      } catch (error) {
-        return { ok: false, error };
-      }
-    },
-    subscribe: (topic: string, cb: Listener) => {
-      (listeners[topic] ??= []).push(cb);
-      return () => undefined;
-    },
-  };
+  const bridge = window.__fakeBridge({ profile: { id: 'sandbox', name: 'Local sandbox', kind: 'sandbox', createdAt: now }, buckets: ['demo-datastore'], outputs });
 }

@@ -6,10 +6,11 @@ import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { installFakeBridge } from './datastore-fake';
-import { createBucket, expect, nav, openBucket, pickProfile, row, shot, test, uploadViaPicker } from './fixtures';
+import { addFakeBridge } from './fake-bridge';
+import { createBucket, expect, nav, openBucket, pickProfile, row, shot, test, testWithOwnHost, uploadViaPicker } from './fixtures';
 
 test('plan preview over a fake bridge: 10,000 items, conflicts, guard, no lock', async ({ page, host }) => {
-  await page.addInitScript(installFakeBridge, { planSize: 10_000, conflicts: 24 });
+  await addFakeBridge(page, installFakeBridge, { planSize: 10_000, conflicts: 24 });
   await page.goto(host.url);
   await page.getByTestId('nav-datastore').click();
   const item = page.getByTestId('datastore-item').filter({ hasText: 'ml-cache' });
@@ -82,7 +83,8 @@ test('plan preview over a fake bridge: 10,000 items, conflicts, guard, no lock',
   await expect(page.getByTestId('sync-done')).toHaveCount(0);
 });
 
-test('empty state → Load demo data → sync one namespace (sandbox, no lock)', async ({ app: page }) => {
+// its own host: the empty state needs a sandbox no other spec has seeded yet
+testWithOwnHost('empty state → Load demo data → sync one namespace (sandbox, no lock)', async ({ app: page }) => {
   test.setTimeout(180_000);
   await page.getByTestId('nav-datastore').click();
   await expect(page.getByTestId('datastore-empty')).toBeVisible();

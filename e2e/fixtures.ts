@@ -1,20 +1,20 @@
 // Test fixtures: one loopback host per worker (fresh data dir), and `app`: a page signed in to it.
-import { expect, test as base, type Page } from '@playwright/test';
+import { expect, test as base, type Locator, type Page } from '@playwright/test';
 import { startHost, type Host } from './host';
 
+// eslint-disable-next-line no-empty-pattern
+async function hostFixture({}, use: (host: Host) => Promise<void>): Promise<void> {
+  const host = await startHost();
+  try {
+    await use(host);
+  } finally {
+    await host.stop();
+  }
+}
+const hostOptions = { scope: 'worker', timeout: 60_000 } as const;
+
 export const test = base.extend<{ app: Page }, { host: Host }>({
-  host: [
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      const host = await startHost();
-      try {
-        await use(host);
-      } finally {
-        await host.stop();
-      }
-    },
-    { scope: 'worker', timeout: 60_000 },
-  ],
+  host: [hostFixture, hostOptions],
   app: async ({ page, host }, use) => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
@@ -31,6 +31,9 @@ export const test = base.extend<{ app: Page }, { host: Host }>({
 });
 
 export { expect };
+
+/** Like `test`, but its tests get a host of their own (a different worker fixture → a fresh worker). */
+export const testWithOwnHost = test.extend<object, { host: Host }>({ host: [hostFixture, hostOptions] });
 
 /** Goes to a view through the sidebar. */
 export async function nav(page: Page, view: 'buckets' | 'vault' | 'datastore' | 'profiles' | 'activity'): Promise<void> {
@@ -66,6 +69,23 @@ export async function openBucket(page: Page, name: string): Promise<void> {
 }
 
 export const row = (page: Page, key: string) => page.locator(`[data-key="${key}"]`);
+
+/** Scrolls `scroller` up by `step` px a frame for 120 frames: the median and 90th percentile frame times (ms). */
+export async function scrollSweep(scroller: Locator, step: number): Promise<{ median: number; p90: number }> {
+  const frames = await scroller.evaluate(async (el, step) => {
+    const times: number[] = [];
+    let last = performance.now();
+    for (let i = 0; i < 120; i++) {
+      el.scrollTop = Math.max(0, el.scrollTop - step);
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      const now = performance.now();
+      times.push(now - last);
+      last = now;
+    }
+    return times.sort((a, b) => a - b);
+  }, step);
+  return { median: frames[Math.floor(frames.length / 2)] ?? 0, p90: frames[Math.floor(frames.length * 0.9)] ?? 0 };
+}
 
 /** Saves a screenshot when S3DECK_E2E_SCREENSHOTS names a folder (for looking at the UI). */
 export async function shot(page: Page, name: string): Promise<void> {

@@ -1,13 +1,14 @@
 // 10,000 vault versions: the renderer alone, over a fake preload bridge (window.s3deck) that serves
 // the history in pages of 1,000. The timeline keeps a small window of rows in the DOM, scrolls
 // smoothly, the sparkline covers the whole series, and picking / diffing / file history work.
-import { expect, nav, shot, test } from './fixtures';
+import { addFakeBridge, type FakeOutputs } from './fake-bridge';
+import { expect, nav, scrollSweep, shot, test } from './fixtures';
 
 const TOTAL = 10_000;
 
 test('10,000 versions: virtualized timeline, sparkline, diff and file history', async ({ page, host }) => {
   test.setTimeout(120_000);
-  await page.addInitScript((total: number) => {
+  await addFakeBridge(page, (total: number) => {
     // version i = i hours before 2026-11-21T10:00:00Z; index 0 is the newest
     const base = Date.UTC(2026, 10, 21, 10, 0, 0);
     const iso = (i: number) => new Date(base - i * 3600_000).toISOString().replace(/\.000Z$/, 'Z');
@@ -29,13 +30,7 @@ test('10,000 versions: virtualized timeline, sparkline, diff and file history', 
       id: 'v1', name: 'Fake 10k vault', profileId: 'fake', bucket: 'vaults', prefix: 'tazpod', localDir: '/home/me/secrets', retention: 100000,
       keyKind: 'passphrase', hasSecret: true, recipients: [], createdAt: iso(total),
     };
-    const profile = { id: 'fake', name: 'Fake', kind: 'static', region: 'us-east-1', forcePathStyle: true, hasSecret: true, createdAt: iso(total) };
-    const outputs: Record<string, (input: Record<string, unknown>) => unknown> = {
-      'app.info': () => ({ version: 'test', dataDir: '/tmp', transport: 'test', homeDir: '/tmp', downloadsDir: '/tmp' }),
-      'profiles.list': () => [profile],
-      'buckets.list': () => [{ name: 'vaults' }],
-      'doctor.get': () => null,
-      'job.list': () => [],
+    const outputs: FakeOutputs = {
       'vault.list': () => [vault],
       'vault.history': (input) => {
         const start = Number(input.cursor ?? 0);
@@ -66,13 +61,7 @@ test('10,000 versions: virtualized timeline, sparkline, diff and file history', 
         changes: [0, 7, 42].map((i, k) => ({ versionId: vid(i), at: iso(i), change: k === 2 ? 'added' : 'changed', size: 120 + k, sha256: 'ab'.repeat(32) })),
       }),
     };
-    (window as unknown as { s3deck: unknown }).s3deck = {
-      invoke: async (channel: string, input: Record<string, unknown>) => {
-        const f = outputs[channel];
-        return f ? { ok: true, output: f(input) } : { ok: false, error: { code: 'UNAVAILABLE', message: `fake bridge: no ${channel}` } };
-      },
-      subscribe: () => () => undefined,
-    };
+    window.__fakeBridge({ profile: { id: 'fake', name: 'Fake', createdAt: iso(total) }, buckets: ['vaults'], outputs });
   }, TOTAL);
   await page.goto(host.url);
   await nav(page, 'vault');
@@ -101,20 +90,8 @@ test('10,000 versions: virtualized timeline, sparkline, diff and file history', 
   expect(await rows.count()).toBeLessThan(60);
 
   // a sweep from bottom to top: frames stay short, the DOM stays small
-  const frames = await timeline.evaluate(async (el) => {
-    const times: number[] = [];
-    let last = performance.now();
-    for (let i = 0; i < 120; i++) {
-      el.scrollTop = Math.max(0, el.scrollTop - 4000);
-      await new Promise((r) => requestAnimationFrame(() => r(null)));
-      const now = performance.now();
-      times.push(now - last);
-      last = now;
-    }
-    return times.sort((a, b) => a - b);
-  });
-  const median = frames[Math.floor(frames.length / 2)] ?? 0;
-  console.log(`timeline sweep over ${TOTAL} versions: median frame ${median.toFixed(1)} ms, p90 ${(frames[Math.floor(frames.length * 0.9)] ?? 0).toFixed(1)} ms`);
+  const { median, p90 } = await scrollSweep(timeline, 4000);
+  console.log(`timeline sweep over ${TOTAL} versions: median frame ${median.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms`);
   expect(median).toBeLessThan(50);
   expect(await rows.count()).toBeLessThan(60);
 

@@ -3,25 +3,9 @@
 // history, and restore one file of the first version into a new folder.
 import { access, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createBucket, expect, nav, pickProfile, shot, test as base } from './fixtures';
-import { startHost, type Host } from './host';
+import { createBucket, expect, nav, pickProfile, shot, testWithOwnHost as test } from './fixtures';
 
-// A host of its own (a different worker fixture → a fresh worker): the first test needs an app
-// with no vaults yet, whatever other specs seeded before.
-const test = base.extend<object, { host: Host }>({
-  host: [
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      const host = await startHost();
-      try {
-        await use(host);
-      } finally {
-        await host.stop();
-      }
-    },
-    { scope: 'worker', timeout: 60_000 },
-  ],
-});
+// A host of its own: the first test needs an app with no vaults yet, whatever other specs seeded before.
 
 test('no vaults yet → Load demo data: a demo vault with its history; a wrong passphrase says so and writes nothing', async ({ app: page, host }) => {
   test.setTimeout(180_000);

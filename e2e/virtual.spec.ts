@@ -1,19 +1,14 @@
 // 100,000 keys: the renderer alone, over a fake preload bridge (window.s3deck) that serves
 // 100 pages of 1,000 keys. The DOM keeps a small window of rows; scrolling stays smooth.
-import { expect, row, test } from './fixtures';
+import { addFakeBridge, type FakeOutputs } from './fake-bridge';
+import { expect, row, scrollSweep, test } from './fixtures';
 
 const TOTAL = 100_000;
 
 test('100,000 keys: paged on scroll, small DOM, smooth scrolling', async ({ page, host }) => {
   test.setTimeout(180_000);
-  await page.addInitScript((total: number) => {
-    const profile = { id: 'fake', name: 'Fake 100k', kind: 'static', region: 'us-east-1', forcePathStyle: true, hasSecret: true, createdAt: '2026-01-01T00:00:00Z' };
-    const outputs: Record<string, (input: Record<string, unknown>) => unknown> = {
-      'app.info': () => ({ version: 'test', dataDir: '/tmp', transport: 'test', homeDir: '/tmp', downloadsDir: '/tmp' }),
-      'profiles.list': () => [profile],
-      'buckets.list': () => [{ name: 'huge' }],
-      'doctor.get': () => null,
-      'job.list': () => [],
+  await addFakeBridge(page, (total: number) => {
+    const outputs: FakeOutputs = {
       'objects.list': (input) => {
         const start = Number(input.continuationToken ?? 0);
         const n = Math.min(1000, total - start);
@@ -25,13 +20,7 @@ test('100,000 keys: paged on scroll, small DOM, smooth scrolling', async ({ page
         return { prefixes: [], objects, ...(start + n < total ? { nextToken: String(start + n) } : {}) };
       },
     };
-    (window as unknown as { s3deck: unknown }).s3deck = {
-      invoke: async (channel: string, input: Record<string, unknown>) => {
-        const f = outputs[channel];
-        return f ? { ok: true, output: f(input) } : { ok: false, error: { code: 'UNAVAILABLE', message: `fake bridge: no ${channel}` } };
-      },
-      subscribe: () => () => undefined,
-    };
+    window.__fakeBridge({ profile: { id: 'fake', name: 'Fake 100k', createdAt: '2026-01-01T00:00:00Z' }, buckets: ['huge'], outputs });
   }, TOTAL);
   await page.goto(host.url);
   await page.locator('[data-testid="bucket-item"][data-bucket="huge"]').click();
@@ -51,20 +40,8 @@ test('100,000 keys: paged on scroll, small DOM, smooth scrolling', async ({ page
   expect(await rows.count()).toBeLessThan(80);
 
   // a sweep from bottom to top at 3,000 px per frame: frames stay short
-  const frames = await scroller.evaluate(async (el) => {
-    const times: number[] = [];
-    let last = performance.now();
-    for (let i = 0; i < 120; i++) {
-      el.scrollTop = Math.max(0, el.scrollTop - 3000);
-      await new Promise((r) => requestAnimationFrame(() => r(null)));
-      const now = performance.now();
-      times.push(now - last);
-      last = now;
-    }
-    return times.sort((a, b) => a - b);
-  });
-  const median = frames[Math.floor(frames.length / 2)] ?? 0;
-  console.log(`scroll sweep: median frame ${median.toFixed(1)} ms, p90 ${(frames[Math.floor(frames.length * 0.9)] ?? 0).toFixed(1)} ms`);
+  const { median, p90 } = await scrollSweep(scroller, 3000);
+  console.log(`scroll sweep: median frame ${median.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms`);
   expect(median).toBeLessThan(50);
   expect(await rows.count()).toBeLessThan(80);
 

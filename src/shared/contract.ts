@@ -1,15 +1,15 @@
 // The one IPC contract: every call and every event stream, with zod schemas for both sides.
 // Main parses every input with `calls[channel].input` before use (the renderer is untrusted).
 import { z } from 'zod';
+import { call } from './call';
 import type { ChannelName, TopicName } from './channels';
 import { datastoreCalls } from './datastore';
 import * as S from './schemas';
 import { vaultCalls } from './vault';
 
-const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
-const ProfileId = z.object({ profileId: z.string().min(1).max(64) }).strict();
+const ProfileId = z.object({ profileId: S.Id }).strict();
 const BucketRef = z
-  .object({ profileId: z.string().min(1).max(64), bucket: z.string().min(3).max(63) })
+  .object({ profileId: S.Id, bucket: z.string().min(3).max(63) })
   .strict();
 
 export const calls = {

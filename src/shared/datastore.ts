@@ -1,11 +1,8 @@
 // Datastore (swamp) part of the contract: zod schemas and the calls. No runtime deps beyond zod.
 // Additive changes only once the view uses a field: the renderer and CLI read these shapes.
 import { z } from 'zod';
-import { JobRef } from './schemas';
-
-const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
-const Id = z.string().min(1).max(64);
-const BucketName = z.string().min(3).max(63).regex(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, 'bucket names use a-z, 0-9, dot and hyphen');
+import { call } from './call';
+import { Id, JobRef, TargetFields, TargetInputFields } from './schemas';
 export const Namespace = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'namespace: letters, digits, . _ -');
 export const ConflictPolicy = z.enum(['keep-both', 'local', 'remote', 'ask']);
 export type ConflictPolicy = z.infer<typeof ConflictPolicy>;
@@ -14,10 +11,7 @@ const DsRef = z.object({ datastoreId: Id }).strict();
 // ---------- configuration (swamp's fields; region/endpoint/path-style come from the profile) ----------
 export const DatastoreInput = z
   .object({
-    id: Id.optional(),
-    name: z.string().trim().min(1, 'name is required').max(80),
-    profileId: Id,
-    bucket: BucketName,
+    ...TargetInputFields,
     prefix: z.string().max(512).regex(/^$|^[^/].*[^/]$|^[^/]$/, 'prefix without leading or trailing /').default(''),
     localDir: z.string().min(1, 'pick a local cache folder').max(4096),
     pullConcurrency: z.number().int().min(1).max(256).default(50),
@@ -71,12 +65,7 @@ export const SyncSummary = z.object({
 export type SyncSummary = z.infer<typeof SyncSummary>;
 
 export const Datastore = z.object({
-  id: z.string(),
-  name: z.string(),
-  profileId: z.string(),
-  bucket: z.string(),
-  prefix: z.string(),
-  localDir: z.string(),
+  ...TargetFields,
   pullConcurrency: z.number(),
   pushConcurrency: z.number(),
   namespaces: z.array(z.string()),

@@ -150,14 +150,16 @@ export const DoctorResult = z.object({
 export type DoctorResult = z.infer<typeof DoctorResult>;
 
 // ---------- buckets & objects ----------
-const BucketName = z
+/** A profile's, vault's or datastore's id. */
+export const Id = z.string().min(1).max(64);
+export const BucketName = z
   .string()
   .min(3, 'bucket names have 3 to 63 characters')
   .max(63, 'bucket names have 3 to 63 characters')
   .regex(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, 'bucket names use a-z, 0-9, dot and hyphen');
 const Key = z.string().min(1).max(1024);
 const Prefix = z.string().max(1024);
-const ProfileRef = z.string().min(1).max(64);
+const ProfileRef = Id;
 
 export const BucketInfo = z.object({ name: z.string(), createdAt: z.string().optional() });
 export type BucketInfo = z.infer<typeof BucketInfo>;
@@ -300,3 +302,21 @@ export type AppInfo = z.infer<typeof AppInfo>;
 
 export const SeedResult = z.object({ buckets: z.array(z.string()), objects: z.number(), bytes: z.number() });
 export type SeedResult = z.infer<typeof SeedResult>;
+
+// ---------- vaults and datastores ----------
+/** The input fields a vault and a datastore share: which profile and bucket (prefix and folder differ in defaults). */
+export const TargetInputFields = {
+  id: Id.optional(),
+  name: z.string().trim().min(1, 'name is required').max(80),
+  profileId: Id,
+  bucket: BucketName,
+};
+/** The stored fields a vault and a datastore share: where in S3, and the local folder. */
+export const TargetFields = {
+  id: z.string(),
+  name: z.string(),
+  profileId: z.string(),
+  bucket: z.string(),
+  prefix: z.string(),
+  localDir: z.string(),
+};

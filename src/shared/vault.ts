@@ -1,11 +1,8 @@
 // Vault (TazPod) part of the contract: zod schemas and the calls. No runtime deps beyond zod.
 // Additive changes only once the view uses a field: the renderer and CLI read these shapes.
 import { z } from 'zod';
-import { JobRef } from './schemas';
-
-const call = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
-const Id = z.string().min(1).max(64);
-const BucketName = z.string().min(3).max(63).regex(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, 'bucket names use a-z, 0-9, dot and hyphen');
+import { call } from './call';
+import { Id, JobRef, TargetFields, TargetInputFields } from './schemas';
 /** A history version's id: the timestamp part of its key, e.g. 20261121T101500 or 20261121T101500-2. */
 export const VersionId = z.string().regex(/^[0-9]{8}T[0-9]{6}(-[0-9]{1,4})?$/, 'version id like 20261121T101500');
 export const SlotName = z.enum(['a', 'b']);
@@ -31,10 +28,7 @@ export const VaultKeyInput = z.discriminatedUnion('kind', [
 
 export const VaultInput = z
   .object({
-    id: Id.optional(),
-    name: z.string().trim().min(1, 'name is required').max(80),
-    profileId: Id,
-    bucket: BucketName,
+    ...TargetInputFields,
     prefix: z.string().max(512).regex(/^[^/].*[^/]$|^[^/]$/, 'prefix without leading or trailing /').default('tazpod'),
     localDir: z.string().min(1, 'pick a local folder').max(4096),
     retention: z.number().int().min(1).max(100000).default(50),
@@ -44,12 +38,7 @@ export const VaultInput = z
 export type VaultInput = z.input<typeof VaultInput>;
 
 export const Vault = z.object({
-  id: z.string(),
-  name: z.string(),
-  profileId: z.string(),
-  bucket: z.string(),
-  prefix: z.string(),
-  localDir: z.string(),
+  ...TargetFields,
   retention: z.number(),
   keyKind: z.enum(['passphrase', 'x25519']),
   /** The secret (passphrase or identity) is in the SecretStore; never returned. */

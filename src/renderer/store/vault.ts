@@ -67,6 +67,19 @@ interface VaultState {
   openFile(path: string | null): void;
 }
 
+/** The selected vault's history and what is open in it, before anything loads. */
+const noHistory = (): Pick<VaultState, 'history' | 'historyLoading' | 'historyError' | 'focus' | 'details' | 'compare' | 'diff' | 'filePath' | 'fileHistory'> => ({
+  history: null,
+  historyLoading: false,
+  historyError: null,
+  focus: null,
+  details: idle(),
+  compare: [],
+  diff: idle(),
+  filePath: null,
+  fileHistory: idle(),
+});
+
 // bumped on every vault switch: answers for another vault are dropped
 let gen = 0;
 // bumped on every history load: only the newest load writes
@@ -77,15 +90,7 @@ export const useVault = create<VaultState>()((set, get) => ({
   loaded: false,
   listError: null,
   selectedId: null,
-  history: null,
-  historyLoading: false,
-  historyError: null,
-  focus: null,
-  details: idle(),
-  compare: [],
-  diff: idle(),
-  filePath: null,
-  fileHistory: idle(),
+  ...noHistory(),
 
   async load() {
     try {
@@ -100,18 +105,7 @@ export const useVault = create<VaultState>()((set, get) => ({
 
   select(id) {
     gen++;
-    set({
-      selectedId: id,
-      history: null,
-      historyError: null,
-      historyLoading: false,
-      focus: null,
-      details: idle(),
-      compare: [],
-      diff: idle(),
-      filePath: null,
-      fileHistory: idle(),
-    });
+    set({ selectedId: id, ...noHistory() });
     if (id) void get().loadHistory();
   },
 

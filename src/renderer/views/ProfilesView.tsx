@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { Profile } from '../../shared/contract';
-import { Dialog } from '../components/Dialog';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useProfiles } from '../store/profiles';
 import { DoctorPanel } from './DoctorPanel';
 import { ProfileDetails, kindLabel } from './ProfileDetails';
@@ -74,34 +74,22 @@ export function ProfilesView() {
         </div>
       </div>
       {confirmDelete ? (
-        <Dialog
+        <ConfirmDialog
           title="Delete profile"
-          onClose={() => setConfirmDelete(null)}
+          confirmLabel="Delete"
           testId="confirm-delete-profile"
-          footer={
-            <>
-              <button type="button" onClick={() => setConfirmDelete(null)}>
-                Cancel
-              </button>
-              <button
-                type="button"
-                className="danger"
-                onClick={() => {
-                  const p = confirmDelete;
-                  setConfirmDelete(null);
-                  void remove(p.id).then((ok) => ok && setSelectedId(null));
-                }}
-              >
-                Delete
-              </button>
-            </>
-          }
+          onClose={() => setConfirmDelete(null)}
+          onConfirm={() => {
+            const p = confirmDelete;
+            setConfirmDelete(null);
+            void remove(p.id).then((ok) => ok && setSelectedId(null));
+          }}
         >
           <p>
             Delete the profile <strong>{confirmDelete.name}</strong>? Its stored secret is removed too. Nothing in the buckets is
             touched.
           </p>
-        </Dialog>
+        </ConfirmDialog>
       ) : null}
     </div>
   );

@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import type { Datastore } from '../../../shared/contract';
-import { Dialog } from '../../components/Dialog';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorText } from '../../components/ErrorText';
 import { formatCount } from '../../format';
 import { useDatastores } from '../../store/datastore';
@@ -112,32 +112,20 @@ export function DatastoreDetails({ datastore: d, onEdit }: { datastore: Datastor
       <LockConsole datastore={d} />
       <HistoryList datastoreId={d.id} />
       {confirmForget ? (
-        <Dialog
+        <ConfirmDialog
           title="Forget datastore"
+          confirmLabel="Forget"
           onClose={() => setConfirmForget(false)}
-          footer={
-            <>
-              <button type="button" onClick={() => setConfirmForget(false)}>
-                Cancel
-              </button>
-              <button
-                type="button"
-                className="danger"
-                onClick={() => {
-                  setConfirmForget(false);
-                  void remove(d.id);
-                }}
-              >
-                Forget
-              </button>
-            </>
-          }
+          onConfirm={() => {
+            setConfirmForget(false);
+            void remove(d.id);
+          }}
         >
           <p>
             Forget <strong>{d.name}</strong>? Its configuration and sync index are removed. Nothing in S3 and nothing in{' '}
             <code>{d.localDir}</code> is touched.
           </p>
-        </Dialog>
+        </ConfirmDialog>
       ) : null}
     </>
   );

@@ -5,6 +5,7 @@ import { Dialog } from '../../components/Dialog';
 import { ErrorText } from '../../components/ErrorText';
 import { Field } from '../../components/Field';
 import { LocalPicker } from '../../components/LocalPicker';
+import { ProfileBucketFields } from '../../components/ProfileBucketFields';
 import { useDatastores } from '../../store/datastore';
 import { useLocal } from '../../store/local';
 import { useProfiles } from '../../store/profiles';
@@ -80,23 +81,14 @@ export function DatastoreForm({ datastore, onDone }: { datastore: Datastore | nu
           <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={80} autoFocus />
         </Field>
         <div className="row gap">
-          <Field label="Profile" className="grow">
-            <select value={profileId} onChange={(e) => setProfileId(e.target.value)} required>
-              {profiles.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Bucket" className="grow">
-            <input value={bucket} onChange={(e) => setBucket(e.target.value)} list="ds-buckets" required spellCheck={false} />
-          </Field>
-          <datalist id="ds-buckets">
-            {(buckets ?? []).map((b) => (
-              <option key={b.name} value={b.name} />
-            ))}
-          </datalist>
+          <ProfileBucketFields
+            profileId={profileId}
+            onProfileId={setProfileId}
+            bucket={bucket}
+            onBucket={setBucket}
+            buckets={buckets ?? []}
+            listId="ds-buckets"
+          />
         </div>
         <Field label="Prefix" hint="Objects live under bucket/prefix/…; empty for the whole bucket.">
           <input value={prefix} onChange={(e) => setPrefix(e.target.value)} placeholder="team/datastore" spellCheck={false} />

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { AppErrorShape, Datastore, LockInfo } from '../../../shared/contract';
-import { Dialog } from '../../components/Dialog';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorText } from '../../components/ErrorText';
 import { formatDate } from '../../format';
 import { lockKey, useDatastores } from '../../store/datastore';
@@ -110,26 +110,19 @@ export function LockConsole({ datastore: d }: { datastore: Datastore }) {
       ) : null}
       {error ? <ErrorText error={error} title="Lock not broken" /> : null}
       {asking ? (
-        <Dialog
+        <ConfirmDialog
           title="Break a live lock?"
-          onClose={() => setAsking(null)}
+          confirmLabel="Break it"
           testId="confirm-break-lock"
-          footer={
-            <>
-              <button type="button" onClick={() => setAsking(null)}>
-                Cancel
-              </button>
-              <button type="button" className="danger" onClick={() => void doBreak(asking, true)} data-testid="confirm-break">
-                Break it
-              </button>
-            </>
-          }
+          confirmTestId="confirm-break"
+          onClose={() => setAsking(null)}
+          onConfirm={() => void doBreak(asking, true)}
         >
           <p>
             Break a live lock held by <strong>{asking.owner}</strong> on {asking.host} (pid {asking.pid})? It does not expire until{' '}
             {formatDate(asking.expiresAt)}. If that sync is still running, both writers may overwrite each other.
           </p>
-        </Dialog>
+        </ConfirmDialog>
       ) : null}
     </section>
   );

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { AppErrorShape, BucketInfo, Vault, VaultInput } from '../../../shared/contract';
 import { call, errorShape } from '../../client';
 import { Field } from '../../components/Field';
+import { ProfileBucketFields } from '../../components/ProfileBucketFields';
 import { useProfiles } from '../../store/profiles';
 import { useVault } from '../../store/vault';
 import { FolderPicker } from './FolderPicker';
@@ -88,23 +89,14 @@ export function VaultForm({ vault, onDone }: { vault: Vault | null; onDone: () =
         <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={80} autoFocus />
       </Field>
       <div className="row gap form-row">
-        <Field label="Profile" className="grow">
-          <select value={profileId} onChange={(e) => setProfileId(e.target.value)} required>
-            {profiles.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label="Bucket" className="grow">
-          <input value={bucket} onChange={(e) => setBucket(e.target.value)} required list="vault-buckets" spellCheck={false} />
-        </Field>
-        <datalist id="vault-buckets">
-          {buckets.map((b) => (
-            <option key={b.name} value={b.name} />
-          ))}
-        </datalist>
+        <ProfileBucketFields
+          profileId={profileId}
+          onProfileId={setProfileId}
+          bucket={bucket}
+          onBucket={setBucket}
+          buckets={buckets}
+          listId="vault-buckets"
+        />
         <Field label="Prefix" className="grow" hint={<code>{`${prefix || 'tazpod'}/vault/vault.tar.aes`}</code>}>
           <input value={prefix} onChange={(e) => setPrefix(e.target.value)} spellCheck={false} />
         </Field>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { AppErrorShape, Vault } from '../../../shared/contract';
 import { errorShape } from '../../client';
-import { Dialog } from '../../components/Dialog';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { JobProgress } from '../../components/JobProgress';
 import { formatBytes, formatCount, formatDate } from '../../format';
 import { useJobs } from '../../store/jobs';
@@ -130,29 +130,20 @@ function PushOutcome({ result }: { result: ReturnType<typeof pushResult> }) {
 }
 
 function ForgetDialog({ vault, onClose }: { vault: Vault; onClose: () => void }) {
-  const footer = (
-    <>
-      <button type="button" onClick={onClose}>
-        Cancel
-      </button>
-      <button
-        type="button"
-        className="danger"
-        onClick={() => {
-          onClose();
-          void useVault.getState().remove(vault.id);
-        }}
-      >
-        Forget vault
-      </button>
-    </>
-  );
   return (
-    <Dialog title="Forget vault" onClose={onClose} footer={footer}>
+    <ConfirmDialog
+      title="Forget vault"
+      confirmLabel="Forget vault"
+      onClose={onClose}
+      onConfirm={() => {
+        onClose();
+        void useVault.getState().remove(vault.id);
+      }}
+    >
       <p>
         Forget <strong>{vault.name}</strong> and its stored {vault.keyKind === 'passphrase' ? 'passphrase' : 'identity'}? Nothing in
         the bucket and nothing in <code>{vault.localDir}</code> is touched; you can add the vault again later.
       </p>
-    </Dialog>
+    </ConfirmDialog>
   );
 }
