@@ -6,9 +6,10 @@
 //   plain     : lib-storage Upload of those bytes as one stream (16 MiB parts, 4 in flight — the
 //               push's settings), no hashing, no encryption
 //   push      : pushVault into an empty vault (X25519 recipient, so no scrypt): scan, clean-up,
-//               HEAD latest, hash pass (pack + SHA-256 + per-file manifest), manifest upload, pack
-//               + SHA-256 check + age encryption streamed into the history multipart upload, the
-//               server-side copy history → latest, prune listing
+//               HEAD latest (missing → push.ts's single pass): pack + SHA-256 + per-file manifest
+//               + age encryption streamed into the history multipart upload, rescan, the
+//               server-side copy adding content-sha256, manifest upload, the server-side copy
+//               history → latest, prune listing
 //   endpoint  : Ceph RGW when S3DECK_TEST_RGW_* is set (source /tmp/s3deck-dev-env.sh or run under
 //               npm test's endpoints), else an s3rver started here
 // The ratio is plain seconds / push seconds (goal ≥ 0.9). One run of each: the machine is shared.
@@ -119,7 +120,7 @@ try {
   if (r.status !== 'pushed') throw new Error(`expected a push, got ${r.status}`);
 
   rows.push({ case: 'plain upload (lib-storage, 16 MiB parts × 4)', bytes: TOTAL, seconds: plain, mbps: TOTAL / plain / MB, note: ep.name });
-  rows.push({ case: 'vault push (hash pass, pack+age+upload, copy)', bytes: TOTAL, seconds: push, mbps: TOTAL / push / MB, note: 'X25519 recipient' });
+  rows.push({ case: 'vault push (pack+hash+age+upload, sha copy)', bytes: TOTAL, seconds: push, mbps: TOTAL / push / MB, note: 'X25519 recipient' });
   rows.push({ case: 'vault push vs plain upload', ratio: plain / push, ratioOf: 'plain upload', note: 'goal ≥ 0.9' });
   rows.push({ case: 'push phases', note: split.join('; ') });
   log(`ratio ${(plain / push).toFixed(2)} × plain upload; load average now ${loadavg()[0].toFixed(2)}`);

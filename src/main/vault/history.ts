@@ -9,8 +9,8 @@ import { compareVersionIds, historyKey, historyPrefix, latestKey, manifestKey, p
 import { getBytesIfExists, putBytes, serverCopy } from './s3ops';
 
 const TTL_MS = 5000;
-const listings = new Map<string, { at: number; versions: VaultVersion[]; orphans: string[] }>();
-/** A manifest whose version never completed (a killed push) is deleted by prune after this long. */
+const listings = new Map<string, { at: number; versions: VaultVersion[]; orphans: string[]; orphanTars: string[] }>();
+/** A manifest or tar whose version never completed (a killed push) is deleted by prune after this long. */
 const ORPHAN_AGE_MS = 3_600_000;
 
 export function invalidate(v: VaultCtx): void {
@@ -22,23 +22,52 @@ export async function allVersions(v: VaultCtx, signal?: AbortSignal): Promise<Va
   return (await listing(v, signal)).versions;
 }
 
+/** Keys (with size and time) known to be complete; a complete object never becomes incomplete. */
+const completeTars = new Set<string>();
+
+/**
+ * A pushed tar is incomplete until it carries content-sha256 (push.ts single pass records it
+ * after the upload). Tars with a manifest are complete (the manifest is written after the
+ * sha); others are checked with a HEAD (cached). Tars by another tool carry neither our
+ * version metadata nor a manifest and count as complete.
+ */
+async function isComplete(v: VaultCtx, o: { key: string; size: number; lastModified?: string }, signal?: AbortSignal): Promise<boolean> {
+  const id = `${v.bucket}\n${o.key}\n${o.size}\n${o.lastModified ?? ''}`;
+  if (completeTars.has(id)) return true;
+  const h = await head(v, o.key, signal);
+  if (!h) return false;
+  const ok = !incomplete(h.metadata);
+  if (ok) completeTars.add(id);
+  return ok;
+}
+
+/** Our push's version metadata without content-sha256: a single-pass upload not finished. */
+export const incomplete = (metadata: Record<string, string | undefined>) => Boolean(metadata[VERSION_META]) && !metadata[SHA_META];
+
 async function listing(v: VaultCtx, signal?: AbortSignal) {
   const hit = listings.get(v.cacheId);
   if (hit && Date.now() - hit.at < TTL_MS) return hit;
-  const tars = new Map<string, { key: string; size: number }>();
+  const tars = new Map<string, { key: string; size: number; lastModified?: string }>();
   const withManifest = new Map<string, string | undefined>();
   for await (const o of listAll(v.s3, v.bucket, historyPrefix(v), signal)) {
     const p = parseHistoryKey(o.key);
     if (!p) continue;
-    if (p.kind === 'tar') tars.set(p.versionId, { key: o.key, size: o.size });
+    if (p.kind === 'tar') tars.set(p.versionId, { key: o.key, size: o.size, ...(o.lastModified ? { lastModified: o.lastModified } : {}) });
     else withManifest.set(p.versionId, o.lastModified);
   }
   const old = Date.now() - ORPHAN_AGE_MS;
+  const limit = pLimit(8);
+  const unfinished = (
+    await Promise.all([...tars].filter(([id]) => !withManifest.has(id)).map(([id, t]) => limit(async () => ((await isComplete(v, t, signal)) ? [] : [[id, t] as const]))))
+  ).flat();
+  for (const [id] of unfinished) tars.delete(id);
+  // incomplete tars a killed push left, deleted by prune once old enough
+  const orphanTars = unfinished.filter(([, t]) => t.lastModified !== undefined && Date.parse(t.lastModified) < old).map(([, t]) => t.key);
   const orphans = [...withManifest].filter(([id, at]) => !tars.has(id) && at !== undefined && Date.parse(at) < old).map(([id]) => id);
   const versions = [...tars.entries()]
     .sort(([a], [b]) => compareVersionIds(b, a))
     .map(([versionId, t]) => ({ versionId, key: t.key, at: versionTime(versionId), size: t.size, hasManifest: withManifest.has(versionId) }));
-  const entry = { at: Date.now(), versions, orphans };
+  const entry = { at: Date.now(), versions, orphans, orphanTars };
   listings.set(v.cacheId, entry);
   return entry;
 }
@@ -160,6 +189,7 @@ export async function fileHistory(v: VaultCtx, path: string, signal?: AbortSigna
 export async function promote(v: VaultCtx, versionId: string, signal?: AbortSignal): Promise<{ sha256: string }> {
   const h = await head(v, historyKey(v, versionId), signal);
   if (!h) throw new AppError('NOT_FOUND', `no version ${versionId}`);
+  if (incomplete(h.metadata)) throw new AppError('CONFLICT', `version ${versionId} is incomplete (its push did not finish: no content-sha256); it cannot become latest`);
   await serverCopy(v.s3, { bucket: v.bucket, from: h.key, to: latestKey(v) }, signal);
   return { sha256: h.metadata[SHA_META] ?? '' };
 }
@@ -183,12 +213,12 @@ export async function prunePreview(v: VaultCtx, retention: number, signal?: Abor
   return { retention, keep: plan.keep.length, delete: versions.filter((x) => drop.has(x.versionId)) };
 }
 
-/** Deletes what prunePreview lists (with their manifests), and manifests a killed push left. */
+/** Deletes what prunePreview lists (with their manifests), and manifests and incomplete tars a killed push left. */
 export async function prune(v: VaultCtx, retention: number, signal?: AbortSignal): Promise<{ deleted: number }> {
   const plan = await prunePreview(v, retention, signal);
-  const { orphans } = await listing(v, signal);
-  if (!plan.delete.length && !orphans.length) return { deleted: 0 };
-  const keys = [...plan.delete.flatMap((x) => [x.key, manifestKey(v, x.versionId)]), ...orphans.map((id) => manifestKey(v, id))];
+  const { orphans, orphanTars } = await listing(v, signal);
+  if (!plan.delete.length && !orphans.length && !orphanTars.length) return { deleted: 0 };
+  const keys = [...plan.delete.flatMap((x) => [x.key, manifestKey(v, x.versionId)]), ...orphans.map((id) => manifestKey(v, id)), ...orphanTars];
   const r = await deleteKeys(v.s3, v.bucket, keys, signal);
   invalidate(v);
   if (r.errors.length) throw new AppError('S3_ERROR', `pruning: ${r.errors.length} deletes failed`, `${r.errors[0]!.key}: ${r.errors[0]!.message}`);

@@ -10,6 +10,8 @@ export const SHA_META = 'content-sha256';
 /** Which history version an object is (latest carries the id of the version it was copied from). */
 export const VERSION_META = 'vault-version';
 export const PLAIN_SIZE_META = 'plain-size';
+/** SHA-256 of the packed tree's tar-header data (pack.ts treeSignature): lets a push skip its hash pass. */
+export const TREE_META = 'tree-sha256';
 
 export interface VaultLocation {
   bucket: string;

@@ -1,7 +1,7 @@
 // Packing a local folder into a deterministic tar (node-tar), and observing a tar stream as it
 // passes: SHA-256 of the whole plaintext plus a manifest entry (with the file's own SHA-256) per entry.
 import { createHash, type Hash } from 'node:crypto';
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { Pack, Parser, type ReadEntry } from 'tar';
@@ -13,6 +13,11 @@ export interface ScannedEntry {
   type: ManifestEntry['type'];
   size: number;
   mtimeMs: number;
+  /** Permission bits (st.mode & 0o7777). */
+  mode: number;
+  /** Status change time: any write or metadata change moves it, and it cannot be set back. */
+  ctimeMs: number;
+  linkTarget?: string;
 }
 
 /**
@@ -34,13 +39,13 @@ export async function scanTree(dir: string): Promise<{ entries: ScannedEntry[]; 
       const path = rel ? `${rel}/${name}` : name;
       const st = await lstat(join(dir, path));
       if (st.isDirectory()) {
-        entries.push({ path, type: 'dir', size: 0, mtimeMs: st.mtimeMs });
+        entries.push({ path, type: 'dir', size: 0, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777, ctimeMs: st.ctimeMs });
         await walk(path);
       } else if (st.isFile()) {
-        entries.push({ path, type: 'file', size: st.size, mtimeMs: st.mtimeMs });
+        entries.push({ path, type: 'file', size: st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777, ctimeMs: st.ctimeMs });
         bytes += st.size;
       } else if (st.isSymbolicLink()) {
-        entries.push({ path, type: 'symlink', size: 0, mtimeMs: st.mtimeMs });
+        entries.push({ path, type: 'symlink', size: 0, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777, ctimeMs: st.ctimeMs, linkTarget: await readlink(join(dir, path)) });
       } else {
         warnings.push(`skipped ${path}: not a regular file, folder or symlink (socket, FIFO or device)`);
       }
@@ -48,6 +53,27 @@ export async function scanTree(dir: string): Promise<{ entries: ScannedEntry[]; 
   };
   await walk('');
   return { entries, warnings, bytes };
+}
+
+/**
+ * SHA-256 over what the tar headers encode of the scanned entries (path, type, size, mode,
+ * mtime in whole seconds, link target). Different signatures mean different tars (so a push can
+ * skip its hash pass); equal signatures say nothing about file contents.
+ */
+export function treeSignature(entries: readonly ScannedEntry[]): string {
+  const h = createHash('sha256');
+  for (const e of entries) h.update(JSON.stringify([e.path, e.type, e.size, e.mode, Math.floor(e.mtimeMs / 1000), e.linkTarget ?? '']) + '\n');
+  return h.digest('hex');
+}
+
+/**
+ * Everything the scan saw, at full precision (ctime included): equal stamps of a scan before and
+ * after packing mean nothing in the folder was written, added, removed or re-stamped meanwhile.
+ */
+export function scanStamp(entries: readonly ScannedEntry[]): string {
+  const h = createHash('sha256');
+  for (const e of entries) h.update(JSON.stringify([e.path, e.type, e.size, e.mode, e.mtimeMs, e.ctimeMs, e.linkTarget ?? '']) + '\n');
+  return h.digest('hex');
 }
 
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));

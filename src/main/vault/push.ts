@@ -3,23 +3,39 @@
 //
 // Order, chosen so a kill -9 at any moment leaves `latest` whole:
 //   1. clean up what an earlier killed push left (its multipart uploads: a kill cannot abort them)
-//   2. hash pass: pack → SHA-256 of the tar + manifest (each file's SHA-256); nothing uploaded.
-//      Equal to latest's content-sha256 → "unchanged", done.
-//   3. write the encrypted manifest of the new version
-//   4. pack again → check the SHA-256 as the bytes pass → age encrypt → multipart upload straight
-//      to history/vault-<id>.tar.aes with the content-sha256 metadata. A multipart upload is
-//      invisible until it completes; if the folder changed since step 2 the stream fails before
-//      the last part and the upload is aborted (nothing replaced).
-//   5. server-side copy history → latest (metadata copied): latest only ever changes, atomically,
-//      to a complete history version. Above 5 GiB the copy is multipart UploadPartCopy.
-//   6. prune history beyond retention.
-// Why two packing passes and not "upload to a temp key, then copy": the SHA-256 must be in the
-// metadata when the upload starts, and a server-side copy costs as much as the upload on Ceph
-// RGW (it copies the data), while the hash pass reads the folder from the page cache at
-// SHA-256 speed. tools/bench/vault.bench.mjs measures the result.
+//   2. scan; the tree signature (pack.ts treeSignature: SHA-256 of what the tar headers encode)
+//      decides between two paths. Latest missing, or carrying a different tree-sha256 → the tar
+//      certainly differs → single pass (3s). Same signature, or latest without one → two passes (3t).
+//  Two passes (the content may be unchanged):
+//   3t. hash pass: pack → SHA-256 of the tar + manifest (each file's SHA-256); nothing uploaded.
+//       Equal to latest's content-sha256 → "unchanged", done.
+//   4t. write the encrypted manifest of the new version
+//   5t. pack again → check the SHA-256 as the bytes pass → age encrypt → multipart upload straight
+//       to history/vault-<id>.tar.aes with the content-sha256 metadata. A multipart upload is
+//       invisible until it completes; if the folder changed since 3t the stream fails before
+//       the last part and the upload is aborted (nothing replaced).
+//  Single pass (the content changed):
+//   3s. pack → SHA-256 + manifest as the bytes pass → age encrypt → multipart upload to
+//       history/vault-<id>.tar.aes *without* content-sha256 (only known at the end). Such an
+//       object is incomplete: history listing hides it, restore refuses it, prune deletes it
+//       after an hour, and latest is never copied from it.
+//   4s. scan again: anything written, added, removed or re-stamped since the first scan (size,
+//       mtime, ctime at full precision) → delete the upload, CONFLICT (the two-pass path's
+//       SHA-256 check catches the same). The SHA-256 equals latest's after all (sub-second
+//       mtime edge) → delete it, "unchanged".
+//   5s. server-side copy of the history object onto itself, metadata replaced to add
+//       content-sha256 (atomic; metadata-only on RGW), then write the manifest. So a manifest
+//       implies a complete tar in both paths (history.ts relies on that).
+//   6. server-side copy history → latest (metadata copied): latest only ever changes, atomically,
+//      to a complete history version (content-sha256 and manifest written). Above 5 GiB the
+//      copies are multipart UploadPartCopy.
+//   7. prune history beyond retention.
+// Why the two-pass path hashes first instead of "upload, then fix the metadata": when the
+// content is unchanged, a hash pass (page cache at SHA-256 speed) is far cheaper than an upload.
+// tools/bench/vault.bench.mjs measures the result.
 import { Upload } from '@aws-sdk/lib-storage';
 import { createHash } from 'node:crypto';
-import { PassThrough, Transform, Writable } from 'node:stream';
+import { PassThrough, Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { VaultPushResult } from '../../shared/vault';
 import { AppError, toAppError } from '../errors';
@@ -28,8 +44,8 @@ import { deleteKeys, headObject, listPage } from '../s3/objects';
 import { encryptStream } from './age/index';
 import { MANIFEST_FORMAT, writeManifest, type VaultCtx } from './context';
 import { invalidate, prune } from './history';
-import { freeVersionId, historyKey, historyPrefix, latestKey, manifestKey, parseHistoryKey, PLAIN_SIZE_META, SHA_META, timestampId, vaultRoot, VERSION_META } from './layout';
-import { packTar, scanTree, TarObserver } from './pack';
+import { freeVersionId, historyKey, historyPrefix, latestKey, manifestKey, parseHistoryKey, PLAIN_SIZE_META, SHA_META, timestampId, TREE_META, vaultRoot, VERSION_META } from './layout';
+import { packTar, scanStamp, scanTree, TarObserver, treeSignature } from './pack';
 import { cleanupStale, serverCopy } from './s3ops';
 
 export const PUSH_PART_SIZE = 16 * 1024 * 1024;
@@ -71,6 +87,47 @@ async function takenIds(v: VaultCtx, ts: string, signal: AbortSignal): Promise<S
   return new Set(page.objects.flatMap((o) => parseHistoryKey(o.key)?.versionId ?? []));
 }
 
+/**
+ * Streams `stages` (a tar source and transforms) through a byte counter and age encryption into a
+ * multipart upload of `key`. Nothing is visible at `key` unless every stage succeeded.
+ */
+async function encryptAndUpload(
+  v: VaultCtx,
+  ctx: JobContext,
+  p: { key: string; source: Readable; checks: Transform[]; plainSize: number; partSize: number; metadata: Record<string, string> },
+): Promise<void> {
+  const { signal } = ctx;
+  let sent = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _e, cb) {
+      sent += chunk.length;
+      ctx.progress(Math.min(sent, p.plainSize), p.plainSize, 'bytes', 'encrypting and uploading');
+      cb(null, chunk);
+    },
+  });
+  const body = new PassThrough({ highWaterMark: 1 << 20 });
+  const streaming = pipeline([p.source, ...p.checks, counter, encryptStream(v.key, { signal }), body], { signal });
+  streaming.catch(() => undefined); // observed through the upload (body errors) and awaited below
+  const upload = new Upload({
+    client: v.s3,
+    queueSize: QUEUE,
+    partSize: p.partSize,
+    leavePartsOnError: false,
+    params: { Bucket: v.bucket, Key: p.key, Body: body, ContentType: 'application/octet-stream', Metadata: p.metadata },
+  });
+  const onAbort = () => void upload.abort().catch(() => undefined);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await upload.done().catch(async (e: unknown) => {
+      body.destroy(e as Error); // unblocks the packing side, which may be waiting on backpressure
+      throw await streaming.then(() => e, (se: unknown) => se); // the packing/encryption error says more
+    });
+    await streaming;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
 export async function pushVault(v: VaultCtx, ctx: JobContext, opts: PushOptions = {}): Promise<VaultPushResult> {
   const { signal } = ctx;
   ctx.progress(0, null, 'steps', 'scanning the folder');
@@ -78,63 +135,78 @@ export async function pushVault(v: VaultCtx, ctx: JobContext, opts: PushOptions 
   // the tar's size: a 512-byte header per entry, bodies padded to 512, 1 KiB end marker (pax
   // headers for long names add a little; progress is capped at the total)
   const total = scan.entries.reduce((a, e) => a + 512 + Math.ceil(e.size / 512) * 512, 1024);
+  const tree = treeSignature(scan.entries);
   const warnings = [...scan.warnings];
+  const partSize = opts.partSize ?? PUSH_PART_SIZE;
   await cleanupStale(v.s3, v.bucket, vaultRoot(v), signal);
 
   const latest = await latestInfo(v, signal);
-  const obs = new TarObserver((n) => ctx.progress(Math.min(n, total), total, 'bytes', 'hashing'));
-  await pipeline(packTar(v.localDir, scan.entries), obs, new Writable({ write: (_c, _e, cb) => cb() }), { signal });
-  const s = obs.summary();
-  if (latest?.contentSha256 === s.sha256) {
-    const lv = latest.metadata[VERSION_META];
+  const latestTree = latest?.metadata[TREE_META];
+  const singlePass = !latest || (latestTree !== undefined && latestTree !== tree);
+  const unchanged = (s: { sha256: string; plainSize: number; files: number }): VaultPushResult => {
+    const lv = latest?.metadata[VERSION_META];
     return { status: 'unchanged', sha256: s.sha256, plainSize: s.plainSize, files: s.files, ...(lv ? { versionId: lv } : {}), pruned: 0, warnings };
-  }
+  };
+  const newVersionId = async () => {
+    const when = opts.now ?? new Date();
+    const versionId = freeVersionId(when, await takenIds(v, timestampId(when), signal));
+    return { when, versionId, key: historyKey(v, versionId) };
+  };
 
-  const when = opts.now ?? new Date();
-  const versionId = freeVersionId(when, await takenIds(v, timestampId(when), signal));
-  const key = historyKey(v, versionId);
-  await writeManifest(v, { format: MANIFEST_FORMAT, versionId, createdAt: when.toISOString(), sha256: s.sha256, plainSize: s.plainSize, files: s.files, entries: s.entries }, signal);
-  try {
-    let sent = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _e, cb) {
-        sent += chunk.length;
-        ctx.progress(sent, s.plainSize, 'bytes', 'encrypting and uploading');
-        cb(null, chunk);
-      },
-    });
-    const body = new PassThrough({ highWaterMark: 1 << 20 });
-    const streaming = pipeline(packTar(v.localDir, scan.entries), verifySha(s.sha256), counter, encryptStream(v.key, { signal }), body, { signal });
-    streaming.catch(() => undefined); // observed through the upload (body errors) and awaited below
-    const upload = new Upload({
-      client: v.s3,
-      queueSize: QUEUE,
-      partSize: opts.partSize ?? PUSH_PART_SIZE,
-      leavePartsOnError: false,
-      params: {
-        Bucket: v.bucket,
-        Key: key,
-        Body: body,
-        ContentType: 'application/octet-stream',
-        Metadata: { [SHA_META]: s.sha256, [VERSION_META]: versionId, [PLAIN_SIZE_META]: String(s.plainSize) },
-      },
-    });
-    const onAbort = () => void upload.abort().catch(() => undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      await upload.done().catch(async (e: unknown) => {
-        body.destroy(e as Error); // unblocks the packing side, which may be waiting on backpressure
-        throw await streaming.then(() => e, (se: unknown) => se); // the packing/encryption error says more
-      });
-      await streaming;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
+  let s: ReturnType<TarObserver['summary']>;
+  let versionId: string;
+  let key: string;
+  if (singlePass) {
+    const id = await newVersionId();
+    ({ versionId, key } = id);
+    const obs = new TarObserver();
+    // no content-sha256 yet: an incomplete version until step 5s
+    await encryptAndUpload(v, ctx, { key, source: packTar(v.localDir, scan.entries), checks: [obs], plainSize: total, partSize, metadata: { [VERSION_META]: versionId, [TREE_META]: tree } });
+    s = obs.summary();
+    invalidate(v);
+    // no second pass to compare with: the folder must scan exactly as before (ctime included)
+    const after = await scanTree(v.localDir).catch(() => undefined);
+    if (!after || scanStamp(after.entries) !== scanStamp(scan.entries)) {
+      await deleteKeys(v.s3, v.bucket, [key]).catch(() => undefined);
+      throw new AppError('CONFLICT', 'the folder changed while it was pushed; nothing was replaced, push again');
     }
-  } catch (e) {
-    await deleteKeys(v.s3, v.bucket, [manifestKey(v, versionId)]).catch(() => undefined);
-    throw e;
+    if (latest?.contentSha256 === s.sha256) {
+      await deleteKeys(v.s3, v.bucket, [key], signal);
+      return unchanged(s);
+    }
+    ctx.progress(s.plainSize, s.plainSize, 'bytes', 'recording the SHA-256');
+    const metadata = { [SHA_META]: s.sha256, [VERSION_META]: versionId, [PLAIN_SIZE_META]: String(s.plainSize), [TREE_META]: tree };
+    try {
+      await serverCopy(v.s3, { bucket: v.bucket, from: key, to: key, metadata }, signal);
+      await writeManifest(v, { format: MANIFEST_FORMAT, versionId, createdAt: id.when.toISOString(), sha256: s.sha256, plainSize: s.plainSize, files: s.files, entries: s.entries }, signal);
+    } catch (e) {
+      // latest does not point at it yet: remove the version rather than leave it half-made
+      await deleteKeys(v.s3, v.bucket, [key, manifestKey(v, versionId)]).catch(() => undefined);
+      throw e;
+    }
+  } else {
+    const obs = new TarObserver((n) => ctx.progress(Math.min(n, total), total, 'bytes', 'hashing'));
+    await pipeline(packTar(v.localDir, scan.entries), obs, new Writable({ write: (_c, _e, cb) => cb() }), { signal });
+    s = obs.summary();
+    if (latest?.contentSha256 === s.sha256) return unchanged(s);
+    const id = await newVersionId();
+    ({ versionId, key } = id);
+    await writeManifest(v, { format: MANIFEST_FORMAT, versionId, createdAt: id.when.toISOString(), sha256: s.sha256, plainSize: s.plainSize, files: s.files, entries: s.entries }, signal);
+    try {
+      await encryptAndUpload(v, ctx, {
+        key,
+        source: packTar(v.localDir, scan.entries),
+        checks: [verifySha(s.sha256)],
+        plainSize: s.plainSize,
+        partSize,
+        metadata: { [SHA_META]: s.sha256, [VERSION_META]: versionId, [PLAIN_SIZE_META]: String(s.plainSize), [TREE_META]: tree },
+      });
+    } catch (e) {
+      await deleteKeys(v.s3, v.bucket, [manifestKey(v, versionId)]).catch(() => undefined);
+      throw e;
+    }
+    invalidate(v);
   }
-  invalidate(v);
   ctx.progress(s.plainSize, s.plainSize, 'bytes', 'updating latest');
   await serverCopy(v.s3, { bucket: v.bucket, from: key, to: latestKey(v) }, signal);
   const { deleted: pruned } = await prune(v, v.retention, signal);

@@ -13,7 +13,7 @@ import { getObjectStream } from '../s3/objects';
 import { decryptStream } from './age/index';
 import type { VaultCtx } from './context';
 import { extractInto, placeStaged, stagingDir } from './extract';
-import { readSlot } from './history';
+import { incomplete, readSlot } from './history';
 import { historyKey, latestKey, SHA_META } from './layout';
 
 export interface RestoreRequest {
@@ -46,6 +46,10 @@ export async function restoreVault(v: VaultCtx, req: RestoreRequest, ctx: JobCon
     throw err.code === 'NOT_FOUND' ? new AppError('NOT_FOUND', `${src.label} does not exist in s3://${v.bucket}/${src.key}`) : err;
   });
   const meta = r.Metadata?.[SHA_META];
+  if (incomplete(r.Metadata ?? {})) {
+    (r.Body as Readable | undefined)?.destroy();
+    throw new AppError('CONFLICT', `${src.label} is incomplete: its push did not finish (no content-sha256 recorded), so it cannot be verified; nothing was restored`);
+  }
   if (src.expected && meta && src.expected !== meta)
     throw new AppError('CORRUPTED', `${src.label}: the slot says ${src.expected.slice(0, 12)}…, the object ${meta.slice(0, 12)}…`);
   const expected = src.expected ?? meta;

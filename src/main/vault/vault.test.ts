@@ -1,8 +1,8 @@
-import { GetObjectCommand, ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { JobInfo } from '../../shared/contract';
@@ -259,6 +259,76 @@ for (const target of targets) {
       if (target.name === 'sandbox') t.diagnostic('s3rver has no ListMultipartUploads: the orphan check runs on RGW');
       else assert.equal((await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }))).Uploads?.length ?? 0, 0, 'no multipart upload left');
     };
+
+    /** A push that records the phases it reported. */
+    const pushPhases = async (vaultId: string, now: Date) => {
+      const { v } = await savedVaultCtx(core, vaultId);
+      const phases = new Set<string>();
+      const { jobId } = core.jobs.start('t', 'push', (ctx) =>
+        pushVault(v, { signal: ctx.signal, progress: (d, t, u, phase) => (phases.add(phase), ctx.progress(d, t, u, phase)) }, { now }),
+      );
+      const info = await job(jobId);
+      assert.equal(info.status, 'succeeded', JSON.stringify(info.error));
+      return { r: info.result as VaultPushResult, singlePass: phases.has('recording the SHA-256'), hashPass: phases.has('hashing') };
+    };
+    const meta = async (bucket: string, key: string) => (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).Metadata ?? {};
+
+    it('single pass when the tree changed: sha metadata on history and latest, restores; sub-second touch stays unchanged; incomplete versions are hidden and refused', async () => {
+      const { vault, dir, bucket } = await newVault('single');
+      const hist = (id: string) => `team/tazpod/vault/history/vault-${id}.tar.aes`;
+      const t0 = new Date('2026-03-01T00:00:00.100Z');
+      await utimes(join(dir, 'notes.txt'), t0, t0);
+      const first = await pushPhases(vault.id, new Date('2026-03-01T10:00:00Z'));
+      assert.equal(first.r.status, 'pushed');
+      assert.ok(first.singlePass && !first.hashPass, 'no latest yet: one pass');
+      for (const key of [hist(first.r.versionId!), 'team/tazpod/vault/vault.tar.aes']) {
+        const m = await meta(bucket, key);
+        assert.equal(m['content-sha256'], first.r.sha256, key);
+        assert.equal(m['vault-version'], first.r.versionId, key);
+        assert.match(m['tree-sha256'] ?? '', /^[0-9a-f]{64}$/, key);
+      }
+
+      // mtime moved within the same second: same signature → hash pass → unchanged
+      const t1 = new Date('2026-03-01T00:00:00.800Z');
+      await utimes(join(dir, 'notes.txt'), t1, t1);
+      const same = await pushPhases(vault.id, new Date('2026-03-01T10:30:00Z'));
+      assert.equal(same.r.status, 'unchanged');
+      assert.ok(same.hashPass && !same.singlePass);
+      assert.equal(same.r.sha256, first.r.sha256);
+
+      await writeFile(join(dir, 'notes.txt'), 'hello, single pass');
+      const second = await pushPhases(vault.id, new Date('2026-03-01T11:00:00Z'));
+      assert.equal(second.r.status, 'pushed');
+      assert.ok(second.singlePass && !second.hashPass, 'changed size: one pass');
+      assert.notEqual(second.r.sha256, first.r.sha256);
+      assert.equal((await meta(bucket, hist(second.r.versionId!)))['content-sha256'], second.r.sha256);
+      assert.equal((await meta(bucket, 'team/tazpod/vault/vault.tar.aes'))['content-sha256'], second.r.sha256);
+      const h = await ok(api.invoke('vault.history', { vaultId: vault.id }));
+      assert.deepEqual(h.versions.map((x) => [x.versionId, x.hasManifest]), [[second.r.versionId, true], [first.r.versionId, true]]);
+      const d = await ok(api.invoke('vault.version', { vaultId: vault.id, versionId: second.r.versionId! }));
+      assert.equal(d.sha256, second.r.sha256);
+      const parent = await tempDir('s3deck-vault-single-');
+      const out = await restore(vault.id, { source: { kind: 'latest' }, target: join(parent, 'latest') });
+      assert.equal(out.status, 'succeeded', JSON.stringify(out.error));
+      assert.equal((out.result as VaultRestoreResult).sha256, second.r.sha256);
+      assert.equal(await readFile(join(parent, 'latest/notes.txt'), 'utf8'), 'hello, single pass');
+      const old = await restore(vault.id, { source: { kind: 'version', versionId: first.r.versionId! }, target: join(parent, 'first') });
+      assert.equal(old.status, 'succeeded', JSON.stringify(old.error));
+      assert.equal(await readFile(join(parent, 'first/notes.txt'), 'utf8'), 'hello');
+
+      // what a push killed between its upload and the sha copy leaves: hidden, not restorable, not promotable
+      const raw = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: hist(second.r.versionId!) }));
+      const body = Buffer.from(await raw.Body!.transformToByteArray());
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: hist('20260301T120000'), Body: body, Metadata: { 'vault-version': '20260301T120000' } }));
+      await new Promise((r) => setTimeout(r, 5100)); // the history listing is cached for 5 s
+      const h2 = await ok(api.invoke('vault.history', { vaultId: vault.id }));
+      assert.deepEqual(h2.versions.map((x) => x.versionId), [second.r.versionId, first.r.versionId]);
+      const refused = await restore(vault.id, { source: { kind: 'version', versionId: '20260301T120000' }, target: join(parent, 'incomplete') });
+      assert.equal(refused.error?.code, 'CONFLICT', JSON.stringify(refused.error));
+      assert.match(refused.error!.message, /incomplete/);
+      const promoted = await api.invoke('vault.promote', { vaultId: vault.id, versionId: '20260301T120000' });
+      assert.equal(promoted.ok, false);
+    });
 
     it('a cancelled push leaves latest as it was, no new object and no multipart upload', async (t) => {
       const { vault, dir, bucket } = await newVault('cancel');
