@@ -13,27 +13,32 @@ async function hostFixture({}, use: (host: Host) => Promise<void>): Promise<void
 }
 const hostOptions = { scope: 'worker', timeout: 60_000 } as const;
 
+async function appFixture({ page, host }: { page: Page; host: Host }, use: (page: Page) => Promise<void>): Promise<void> {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(host.url);
+  await expect(page).toHaveURL(`${host.origin}/`);
+  await expect(page.getByTestId('nav-buckets')).toBeVisible();
+  await use(page);
+  // CSP violations and uncaught errors show up here
+  expect(errors.filter((e) => /Content Security Policy|Uncaught|TypeError|ReferenceError/.test(e))).toEqual([]);
+}
+
 export const test = base.extend<{ app: Page }, { host: Host }>({
   host: [hostFixture, hostOptions],
-  app: async ({ page, host }, use) => {
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    await page.goto(host.url);
-    await expect(page).toHaveURL(`${host.origin}/`);
-    await expect(page.getByTestId('nav-buckets')).toBeVisible();
-    await use(page);
-    // CSP violations and uncaught errors show up here
-    expect(errors.filter((e) => /Content Security Policy|Uncaught|TypeError|ReferenceError/.test(e))).toEqual([]);
-  },
+  app: appFixture,
 });
 
 export { expect };
 
-/** Like `test`, but its tests get a host of their own (a different worker fixture → a fresh worker). */
-export const testWithOwnHost = test.extend<object, { host: Host }>({ host: [hostFixture, hostOptions] });
+/** Like `test`, but every test gets a host of its own (fresh data dir and sandbox): for empty states. */
+export const testWithOwnHost = base.extend<{ app: Page; host: Host }>({
+  host: [hostFixture, { scope: 'test', timeout: 60_000 }],
+  app: appFixture,
+});
 
 /** Goes to a view through the sidebar. */
 export async function nav(page: Page, view: 'buckets' | 'vault' | 'datastore' | 'profiles' | 'activity'): Promise<void> {
