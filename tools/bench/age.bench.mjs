@@ -14,13 +14,12 @@
 // and that figure's ratio to openssl, which stays comparable when other processes share the cores.
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
-import { MB, MiB, ROOT, exec, fmtBytes, now, report } from './lib.mjs';
+import { MB, MiB, ROOT, bundleSources, exec, fmtBytes, now, report } from './lib.mjs';
 
 const SIZE = Number(process.env.S3DECK_BENCH_AGE_MIB ?? 1024) * MiB;
 const REPS = Number(process.env.S3DECK_BENCH_REPS ?? 3);
@@ -40,22 +39,11 @@ async function loadAge() {
     const m = await import(pathToFileURL(core).href).catch(() => ({}));
     if (m.age?.encryptStream && m.CryptPool) return { age: m.age, pool: m, from: 'dist/main/core.js' };
   }
-  const { build } = await import('esbuild');
-  const out = join(ROOT, '.tmp/bench-age');
-  await rm(out, { recursive: true, force: true });
-  await build({
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-    absWorkingDir: ROOT,
-    entryPoints: { age: 'src/main/vault/age/index.ts', 'crypt-pool': 'src/main/workers/crypt-pool.ts', 'workers/crypt.worker': 'src/main/workers/crypt.worker.ts' },
-    outdir: out,
-    splitting: true,
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
+  const out = await bundleSources(
+    '.tmp/bench-age',
+    { age: 'src/main/vault/age/index.ts', 'crypt-pool': 'src/main/workers/crypt-pool.ts', 'workers/crypt.worker': 'src/main/workers/crypt.worker.ts' },
+    { splitting: true },
+  );
   const age = await import(pathToFileURL(join(out, 'age.js')).href);
   const pool = await import(pathToFileURL(join(out, 'crypt-pool.js')).href);
   return { age, pool, from: '.tmp/bench-age (esbuild of src/main/vault/age, crypt worker from src/main/workers)' };

@@ -5,6 +5,7 @@
 //   { bench, rows: [{ case, bytes?, seconds?, mbps?, ratio?, ratioOf?, note? }] }
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -97,8 +98,19 @@ export async function loadHashPool() {
       console.error(`(dist/main/core.js did not load: ${e.message.split('\n')[0]}; bundling the pool instead)`);
     }
   }
+  const out = await bundleSources('.tmp/bench', { pool: 'src/main/workers/pool.ts', 'workers/hash.worker': 'src/main/workers/hash.worker.ts' });
+  const m = await import(pathToFileURL(join(out, 'pool.js')).href);
+  return { HashPool: m.HashPool, from: '.tmp/bench (esbuild of src/main/workers/pool.ts)' };
+}
+
+/**
+ * Bundles src/ entry points with esbuild into `dir` (inside the project, so worker pools find the
+ * package root and node_modules next to the bundle, as in dist/main/). Returns the output dir.
+ */
+export async function bundleSources(dir, entryPoints, extra = {}) {
   const { build } = await import('esbuild');
-  const out = join(ROOT, '.tmp/bench');
+  const out = join(ROOT, dir);
+  await rm(out, { recursive: true, force: true });
   await build({
     bundle: true,
     platform: 'node',
@@ -107,10 +119,10 @@ export async function loadHashPool() {
     packages: 'external',
     logLevel: 'warning',
     absWorkingDir: ROOT,
-    entryPoints: { pool: 'src/main/workers/pool.ts', 'workers/hash.worker': 'src/main/workers/hash.worker.ts' },
+    entryPoints,
     outdir: out,
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    ...extra,
   });
-  const m = await import(pathToFileURL(join(out, 'pool.js')).href);
-  return { HashPool: m.HashPool, from: '.tmp/bench (esbuild of src/main/workers/pool.ts)' };
+  return out;
 }

@@ -1,19 +1,13 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { toAppError } from '../errors';
 import { rgwTarget, sandboxTarget } from '../testing/targets';
 import { acquireLock, lockKey, readLock } from './lock';
-import { fixture, plan, put, quietCtx, remoteKeys, syncOnce, type Fixture } from './test-helpers';
+import { plan, put, quietCtx, remoteKeys, syncOnce, trackedFixtures } from './test-helpers';
 
-const cores: Fixture['core'][] = [];
-after(() => Promise.all(cores.map((c) => c.close())));
-const fx = async (...a: Parameters<typeof fixture>) => {
-  const f = await fixture(...a);
-  cores.push(f.core);
-  return f;
-};
+const fx = trackedFixtures();
 const code = (e: unknown) => toAppError(e).code;
 
 const rgw = rgwTarget();

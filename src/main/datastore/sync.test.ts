@@ -3,23 +3,17 @@ import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { toAppError } from '../errors';
 import { headObject } from '../s3/objects';
 import { testTargets } from '../testing/targets';
-import { actions, fixture, plan, put, putRemote, quietCtx, readLocal, readRemote, remoteKeys, sha, syncOnce, type Fixture } from './test-helpers';
+import { actions, plan, put, putRemote, quietCtx, readLocal, readRemote, remoteKeys, sha, syncOnce, trackedFixtures } from './test-helpers';
 
 const { targets, skipped } = testTargets();
 for (const s of skipped) it(`datastore sync: ${s}`, (t) => t.skip(s));
 
-const cores: Fixture['core'][] = [];
-after(() => Promise.all(cores.map((c) => c.close())));
-const fx = async (...a: Parameters<typeof fixture>) => {
-  const f = await fixture(...a);
-  cores.push(f.core);
-  return f;
-};
+const fx = trackedFixtures();
 
 for (const target of targets) {
   // the sandbox cannot lock (see lock.test.ts): there every sync runs with the explicit noLock

@@ -2,6 +2,7 @@
 // bucket of a test target, and plan/sync in one call.
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
+import { after } from 'node:test';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { SyncPlan, SyncSummary } from '../../shared/datastore';
@@ -79,3 +80,14 @@ export async function syncOnce(
 
 /** path → action of a plan, for compact asserts. */
 export const actions = (p: SyncPlan) => Object.fromEntries(p.items.map((i) => [i.path, i.conflict ?? i.action]));
+
+/** `fixture` for a test file: every core it creates is closed after the file's tests. */
+export function trackedFixtures(): (...a: Parameters<typeof fixture>) => Promise<Fixture> {
+  const cores: Fixture['core'][] = [];
+  after(() => Promise.all(cores.map((c) => c.close())));
+  return async (...a) => {
+    const f = await fixture(...a);
+    cores.push(f.core);
+    return f;
+  };
+}
