@@ -13,7 +13,7 @@ import { randomFillSync } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MB, MiB, ROOT, exec, now, report } from './lib.mjs';
+import { MB, MiB, ROOT, exec, now, report, rgwCollectGarbage } from './lib.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const FIRST_FILES = Number(process.env.S3DECK_BENCH_DS_FILES ?? 2000);
@@ -77,18 +77,10 @@ async function makeFiles(dir, n, size) {
   }
 }
 
-/**
- * Frees what a case wrote: the dev RGW keeps objects in a RAM-backed memstore OSD (4 GiB) and
- * collects deleted data only after `rgw gc obj min wait`, so three tools × 1 GiB would fill it
- * (a full OSD blocks every writer). With the cluster's conf at hand, GC is forced right away.
- */
+/** Frees what a case wrote (three tools × 1 GiB would fill the dev RGW: see rgwCollectGarbage). */
 async function purge(prefix) {
   await deleteAll(prefix);
-  const conf = process.env.S3DECK_TEST_RGW_CEPH_CONF;
-  if (conf) {
-    const r = await exec('radosgw-admin', ['-c', conf, 'gc', 'process', '--include-all']);
-    if (r.code !== 0) log(`radosgw-admin gc process failed: ${r.stderr.slice(0, 300)}`);
-  }
+  await rgwCollectGarbage(log);
 }
 
 async function deleteAll(prefix) {

@@ -40,6 +40,18 @@ export function exec(cmd, args, opts = {}) {
   });
 }
 
+/**
+ * Frees what a bench deleted on the dev RGW: it keeps objects in a RAM-backed memstore OSD and
+ * collects deleted data only after `rgw gc obj min wait`, so a few GiB of uploads would fill it (a
+ * full OSD blocks every writer). With the cluster's conf at hand, GC is forced right away.
+ */
+export async function rgwCollectGarbage(log) {
+  const conf = process.env.S3DECK_TEST_RGW_CEPH_CONF;
+  if (!conf) return;
+  const r = await exec('radosgw-admin', ['-c', conf, 'gc', 'process', '--include-all']).catch((e) => ({ code: -1, stderr: String(e) }));
+  if (r.code !== 0) log(`radosgw-admin gc process failed: ${r.stderr.slice(0, 300)}`);
+}
+
 export function fmtBytes(n) {
   if (n >= 1 << 30) return `${+(n / (1 << 30)).toFixed(2)} GiB`;
   if (n >= MiB) return `${+(n / MiB).toFixed(1)} MiB`;

@@ -14,7 +14,7 @@ export async function savedVaultCtx(core: Core, idOrName: string): Promise<{ vau
   const [{ client }, key] = await Promise.all([core.client(vault.profileId), store.key(vault)]);
   return {
     vault,
-    v: { s3: client, key, bucket: vault.bucket, prefix: vault.prefix, localDir: vault.localDir, retention: vault.retention, cacheId: `saved:${vault.id}` },
+    v: { s3: client, key, bucket: vault.bucket, prefix: vault.prefix, localDir: vault.localDir, retention: vault.retention, cacheId: `saved:${vault.id}`, hash: () => core.hash },
   };
 }
 

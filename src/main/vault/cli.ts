@@ -54,7 +54,7 @@ async function vaultCtx(core: Core, name: string | undefined, o: VaultFlags): Pr
     const { client } = await core.client(vault.profileId);
     return {
       vaultId: vault.id,
-      v: { s3: client, key, bucket: vault.bucket, prefix: vault.prefix, localDir: o.dir ? resolve(o.dir) : vault.localDir, retention: retention ?? vault.retention, cacheId: `saved:${vault.id}` },
+      v: { s3: client, key, bucket: vault.bucket, prefix: vault.prefix, localDir: o.dir ? resolve(o.dir) : vault.localDir, retention: retention ?? vault.retention, cacheId: `saved:${vault.id}`, hash: () => core.hash },
     };
   }
   if (!o.bucket) throw new AppError('BAD_INPUT', 'name a saved vault, or give --bucket (and --prefix, --dir) with the connection flags');
@@ -69,6 +69,7 @@ async function vaultCtx(core: Core, name: string | undefined, o: VaultFlags): Pr
       localDir: resolve(o.dir ?? '.'),
       retention: retention ?? 50,
       cacheId: `adhoc:${endpointOf(spec) ?? 'aws'}/${o.bucket}/${o.prefix}`,
+      hash: () => core.hash,
     },
   };
 }

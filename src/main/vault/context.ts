@@ -17,7 +17,8 @@ export interface VaultCtx extends VaultLocation {
   retention: number;
   /** Identifies the vault in the in-memory caches (saved id, or endpoint/bucket/prefix). */
   cacheId: string;
-  hash?: HashPool;
+  /** The hash workers (created on first use); without them push hashes on the main thread. */
+  hash?: () => HashPool;
 }
 
 export const MANIFEST_FORMAT = 's3deck.vault.manifest/1';

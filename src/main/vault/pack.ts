@@ -108,20 +108,31 @@ export interface TarSummary {
 
 const TYPES: Record<string, ManifestEntry['type'] | undefined> = { File: 'file', OldFile: 'file', ContiguousFile: 'file', Directory: 'dir', SymbolicLink: 'symlink' };
 
+export interface ObserverOptions {
+  /** Plaintext bytes seen so far. */
+  onBytes?: (n: number) => void;
+  /** Hash the whole tar here (default). Off when a hash session sees the bytes (encryptStream's plainHash). */
+  hashTar?: boolean;
+}
+
 /**
- * A pass-through that hashes the plaintext tar and parses it on the side into manifest entries.
- * `summary()` resolves once the stream has ended. onBytes reports plaintext bytes seen so far.
+ * A pass-through that parses the plaintext tar on the side into manifest entries (with each
+ * file's SHA-256) and, unless told otherwise, hashes the whole tar. `summary()` is ready once the
+ * stream has ended; its sha256 is '' if the tar's hash was left to others.
  */
 export class TarObserver extends Transform {
-  private hash: Hash = createHash('sha256');
+  private hash: Hash | undefined;
   private size = 0;
   private entries: ManifestEntry[] = [];
   private parser = new Parser({ strict: true });
   private parsed: Promise<void>;
   private result?: TarSummary;
+  private readonly onBytes: ((n: number) => void) | undefined;
 
-  constructor(private onBytes?: (n: number) => void) {
+  constructor(opts: ObserverOptions = {}) {
     super();
+    this.onBytes = opts.onBytes;
+    this.hash = opts.hashTar === false ? undefined : createHash('sha256');
     this.parser.on('entry', (entry: ReadEntry) => this.onEntry(entry));
     this.parsed = new Promise((resolve, reject) => {
       this.parser.on('end', resolve);
@@ -149,7 +160,7 @@ export class TarObserver extends Transform {
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.hash.update(chunk);
+    this.hash?.update(chunk);
     this.size += chunk.length;
     this.onBytes?.(this.size);
     this.parser.write(chunk);
@@ -159,7 +170,7 @@ export class TarObserver extends Transform {
   override _flush(cb: TransformCallback): void {
     this.parser.end();
     this.parsed.then(() => {
-      const sha256 = this.hash.digest('hex');
+      const sha256 = this.hash?.digest('hex') ?? '';
       this.result = { sha256, plainSize: this.size, entries: this.entries, files: this.entries.filter((e) => e.type === 'file').length };
       cb();
     }, (e: unknown) => cb(e as Error));

@@ -33,9 +33,8 @@
 // Why the two-pass path hashes first instead of "upload, then fix the metadata": when the
 // content is unchanged, a hash pass (page cache at SHA-256 speed) is far cheaper than an upload.
 // tools/bench/vault.bench.mjs measures the result.
-import { Upload } from '@aws-sdk/lib-storage';
 import { createHash } from 'node:crypto';
-import { PassThrough, Transform, Writable, type Readable } from 'node:stream';
+import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { VaultPushResult } from '../../shared/vault';
 import { AppError, toAppError } from '../errors';
@@ -45,8 +44,10 @@ import { encryptStream } from './age/index';
 import { MANIFEST_FORMAT, writeManifest, type VaultCtx } from './context';
 import { invalidate, prune } from './history';
 import { freeVersionId, historyKey, historyPrefix, latestKey, manifestKey, parseHistoryKey, PLAIN_SIZE_META, SHA_META, timestampId, TREE_META, vaultRoot, VERSION_META } from './layout';
-import { packTar, scanStamp, scanTree, TarObserver, treeSignature } from './pack';
+import type { HashSession } from '../workers/pool';
+import { packTar, scanStamp, scanTree, TarObserver, treeSignature, type TarSummary } from './pack';
 import { cleanupStale, serverCopy } from './s3ops';
+import { PartSink } from './upload';
 
 export const PUSH_PART_SIZE = 16 * 1024 * 1024;
 const QUEUE = 4;
@@ -94,7 +95,7 @@ async function takenIds(v: VaultCtx, ts: string, signal: AbortSignal): Promise<S
 async function encryptAndUpload(
   v: VaultCtx,
   ctx: JobContext,
-  p: { key: string; source: Readable; checks: Transform[]; plainSize: number; partSize: number; metadata: Record<string, string> },
+  p: { key: string; source: Readable; checks: Transform[]; plainSize: number; partSize: number; metadata: Record<string, string>; plainHash?: HashSession },
 ): Promise<void> {
   const { signal } = ctx;
   let sent = 0;
@@ -105,27 +106,20 @@ async function encryptAndUpload(
       cb(null, chunk);
     },
   });
-  const body = new PassThrough({ highWaterMark: 1 << 20 });
-  const streaming = pipeline([p.source, ...p.checks, counter, encryptStream(v.key, { signal }), body], { signal });
-  streaming.catch(() => undefined); // observed through the upload (body errors) and awaited below
-  const upload = new Upload({
-    client: v.s3,
-    queueSize: QUEUE,
-    partSize: p.partSize,
-    leavePartsOnError: false,
-    params: { Bucket: v.bucket, Key: p.key, Body: body, ContentType: 'application/octet-stream', Metadata: p.metadata },
+  const sink = new PartSink(v.s3, { bucket: v.bucket, key: p.key, partSize: p.partSize, queueSize: QUEUE, metadata: p.metadata, signal });
+  await pipeline([p.source, ...p.checks, counter, encryptStream(v.key, { signal, plainHash: p.plainHash }), sink], { signal }).catch(async (e: unknown) => {
+    await sink.settled(); // its multipart upload is aborted by then
+    throw e;
   });
-  const onAbort = () => void upload.abort().catch(() => undefined);
-  signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    await upload.done().catch(async (e: unknown) => {
-      body.destroy(e as Error); // unblocks the packing side, which may be waiting on backpressure
-      throw await streaming.then(() => e, (se: unknown) => se); // the packing/encryption error says more
-    });
-    await streaming;
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
+}
+
+/** The observer's summary, with the tar's SHA-256 from the hash session if one took it. */
+async function summarize(obs: TarObserver, hasher: HashSession | undefined): Promise<TarSummary> {
+  const o = obs.summary();
+  if (!hasher) return o;
+  const d = await hasher.digest();
+  if (d.bytes !== o.plainSize) throw new Error(`the tar hash saw ${d.bytes} bytes of ${o.plainSize}`);
+  return { ...o, sha256: d.sha256 };
 }
 
 export async function pushVault(v: VaultCtx, ctx: JobContext, opts: PushOptions = {}): Promise<VaultPushResult> {
@@ -153,16 +147,24 @@ export async function pushVault(v: VaultCtx, ctx: JobContext, opts: PushOptions 
     return { when, versionId, key: historyKey(v, versionId) };
   };
 
-  let s: ReturnType<TarObserver['summary']>;
+  let s: TarSummary;
   let versionId: string;
   let key: string;
   if (singlePass) {
     const id = await newVersionId();
     ({ versionId, key } = id);
-    const obs = new TarObserver();
-    // no content-sha256 yet: an incomplete version until step 5s
-    await encryptAndUpload(v, ctx, { key, source: packTar(v.localDir, scan.entries), checks: [obs], plainSize: total, partSize, metadata: { [VERSION_META]: versionId, [TREE_META]: tree } });
-    s = obs.summary();
+    // with the hash workers at hand, the tar's SHA-256 is taken in one of them, from the batches
+    // the cipher workers hand back (no copy); the main thread packs and parses the manifest
+    const hasher = v.hash?.().session(signal);
+    const obs = new TarObserver({ hashTar: !hasher });
+    try {
+      // no content-sha256 yet: an incomplete version until step 5s
+      const metadata = { [VERSION_META]: versionId, [TREE_META]: tree };
+      await encryptAndUpload(v, ctx, { key, source: packTar(v.localDir, scan.entries), checks: [obs], plainSize: total, partSize, metadata, ...(hasher ? { plainHash: hasher } : {}) });
+      s = await summarize(obs, hasher);
+    } finally {
+      hasher?.abandon();
+    }
     invalidate(v);
     // no second pass to compare with: the folder must scan exactly as before (ctime included)
     const after = await scanTree(v.localDir).catch(() => undefined);
@@ -185,7 +187,7 @@ export async function pushVault(v: VaultCtx, ctx: JobContext, opts: PushOptions 
       throw e;
     }
   } else {
-    const obs = new TarObserver((n) => ctx.progress(Math.min(n, total), total, 'bytes', 'hashing'));
+    const obs = new TarObserver({ onBytes: (n) => ctx.progress(Math.min(n, total), total, 'bytes', 'hashing') });
     await pipeline(packTar(v.localDir, scan.entries), obs, new Writable({ write: (_c, _e, cb) => cb() }), { signal });
     s = obs.summary();
     if (latest?.contentSha256 === s.sha256) return unchanged(s);

@@ -3,6 +3,12 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { MessagePort } from 'node:worker_threads';
 
+/**
+ * Messages of a 'port' task: a chunk (hashed, dropped), a lent buffer (data[0, length) hashed,
+ * then the buffer posted back for reuse), or null (end: the task resolves with the digest).
+ */
+export type HashPortMessage = Uint8Array | { lent: ArrayBuffer; length: number } | null;
+
 export type HashTask =
   | { kind: 'file'; path: string; start?: number; end?: number }
   | { kind: 'port'; port: MessagePort };
@@ -29,14 +35,18 @@ function hashPort(port: MessagePort): Promise<HashResult> {
   const h = createHash('sha256');
   let bytes = 0;
   return new Promise((resolve) => {
-    port.on('message', (msg: Uint8Array | null) => {
+    port.on('message', (msg: HashPortMessage) => {
       if (msg === null) {
         port.close();
         resolve({ sha256: h.digest('hex'), bytes });
-        return;
+      } else if (msg instanceof Uint8Array) {
+        h.update(msg);
+        bytes += msg.byteLength;
+      } else {
+        h.update(new Uint8Array(msg.lent, 0, msg.length));
+        bytes += msg.length;
+        port.postMessage(msg.lent, [msg.lent]);
       }
-      h.update(msg);
-      bytes += msg.byteLength;
     });
   });
 }

@@ -176,4 +176,38 @@ describe('HashPool', () => {
       assert.equal((await pool.hashStream(chunked(data, [500]))).sha256, sha256(data));
     });
   });
+
+  describe('session lend', () => {
+    it('hashes lent buffers without a copy, in order with copied chunks, and hands each back', async () => {
+      const data = randomBytes(5 * MiB + 333);
+      const s = pool.session();
+      const back: Promise<ArrayBuffer>[] = [];
+      let off = 0;
+      for (const [i, n] of [MiB, 1000, MiB + 5, 7, 2 * MiB, 5 * MiB].entries()) {
+        const part = data.subarray(off, Math.min(data.length, off + n));
+        off += part.length;
+        if (i % 2 === 1) {
+          s.update(part); // copied: the caller keeps it
+          continue;
+        }
+        const lent = new ArrayBuffer(part.length + 100); // bigger than the data: only [0, length) counts
+        new Uint8Array(lent).set(part);
+        back.push(s.lend(lent, part.length));
+        assert.equal(lent.byteLength, 0, 'transferred: detached here');
+      }
+      assert.equal(off, data.length);
+      const returned = await Promise.all(back);
+      assert.deepEqual(returned.map((b) => b.byteLength), [MiB, MiB + 5, 2 * MiB].map((n) => n + 100), 'the very buffers come back');
+      const r = await s.digest();
+      assert.equal(r.sha256, sha256(data));
+      assert.equal(r.bytes, data.length);
+    });
+
+    it('refuses a lend or an update once the session has ended', async () => {
+      const s = pool.session();
+      s.abandon();
+      await assert.rejects(s.lend(new ArrayBuffer(8), 8), /ended/);
+      assert.throws(() => s.update(new Uint8Array(1)), /ended/);
+    });
+  });
 });

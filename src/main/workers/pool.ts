@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { appRoot, unpacked } from '../paths';
-import type { HashResult, HashTask } from './hash.worker';
+import type { HashPortMessage, HashResult, HashTask } from './hash.worker';
 
 /**
  * Worker entries are built to dist/main/workers/*.js (tools/build.mjs). From the bundle they sit
@@ -20,7 +20,13 @@ export function workerFile(name: string): string {
 }
 
 export interface HashSession {
+  /** Hashes a copy of the chunk (the caller keeps its buffer). */
   update(chunk: Uint8Array): void;
+  /**
+   * Hashes data[0, length) without a copy: the buffer is transferred to the worker (detached
+   * here) and handed back once hashed. Ordered with update() calls.
+   */
+  lend(data: ArrayBuffer, length: number): Promise<ArrayBuffer>;
   digest(): Promise<HashResult>;
   /** Ends the worker task without waiting for its digest. */
   abandon(): void;
@@ -48,16 +54,34 @@ export class HashPool {
     const done = this.pool.run(task, { transferList: [port2], ...(signal ? { signal } : {}) }) as Promise<HashResult>;
     done.catch(() => undefined); // observed by digest(); an abandoned session must not crash the process
     let ended = false;
+    const lent: { resolve: (b: ArrayBuffer) => void; reject: (e: Error) => void }[] = [];
+    port1.on('message', (b: ArrayBuffer) => lent.shift()?.resolve(b));
+    port1.unref(); // the task's promise (piscina) keeps the process alive while it matters
+    const post = (msg: HashPortMessage, transfer: ArrayBuffer[]) => {
+      if (ended) throw new Error('hash session already ended');
+      port1.postMessage(msg, transfer);
+    };
     const end = () => {
       if (!ended) port1.postMessage(null);
       ended = true;
+      // buffers not back yet never will be once the worker is gone
+      const close = () => {
+        for (const l of lent.splice(0)) l.reject(new Error('hash session ended'));
+        port1.close();
+      };
+      done.then(close, close);
     };
     return {
       update(chunk) {
-        if (ended) throw new Error('hash session already ended');
         const owned = new Uint8Array(chunk.byteLength); // the caller keeps its buffer
         owned.set(chunk);
-        port1.postMessage(owned, [owned.buffer]);
+        post(owned, [owned.buffer]);
+      },
+      lend(data, length) {
+        return new Promise<ArrayBuffer>((resolve, reject) => {
+          post({ lent: data, length }, [data]);
+          lent.push({ resolve, reject });
+        });
       },
       digest() {
         end();

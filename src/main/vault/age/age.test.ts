@@ -2,10 +2,11 @@
 // truncation, garbage, cancellation. The worker-pool path needs the built crypt worker
 // (`node tools/build.mjs main`); every round trip also runs in-thread (pool: null).
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { closeSharedCryptPool, sharedCryptPool } from '../../workers/crypt-pool';
+import { HashPool } from '../../workers/pool';
 import { CHUNK, SEALED_CHUNK } from './chunks';
 import { parseHeader } from './format';
 import { decryptBuffer, decryptStream, encryptBuffer, encryptStream, generateIdentity, type AgeKey } from './index';
@@ -56,6 +57,21 @@ describe('age: round trips', () => {
     }
     const other = generateIdentity();
     assert.ok((await decryptBuffer(toIds(other.identity, ids[2]!.identity), r.out)).equals(data), 'any matching identity of several');
+  });
+
+  it('plainHash: a hash session sees exactly the plaintext, in order (lent batches and in-thread tails), and the cipher stays right', async (t) => {
+    const hashes = new HashPool(1);
+    t.after(() => hashes.close());
+    const id = generateIdentity();
+    for (const [n, pool] of [[0, undefined], [CHUNK + 1, undefined], [9 * MiB + 12345, undefined], [3 * MiB + 5, null]] as const) {
+      const data = randomBytes(n);
+      const session = hashes.session();
+      const r = await run(encryptStream(toRecipients(id.recipient), { pool, plainHash: session }), data, [7, 65536, 100000, 3]);
+      assert.equal(r.error, undefined);
+      const d = await session.digest();
+      assert.deepEqual(d, { sha256: createHash('sha256').update(data).digest('hex'), bytes: n }, `digest of ${n} bytes (${pool === null ? 'in-thread' : 'pool'})`);
+      assert.ok((await decryptBuffer(toIds(id.identity), r.out)).equals(data), `round trip of ${n}`);
+    }
   });
 
   it('two encryptions of the same input differ (fresh file key and nonce)', async () => {

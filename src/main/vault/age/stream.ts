@@ -4,6 +4,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { AppError, toAppError } from '../../errors';
 import { sharedCryptPool, type CryptPool } from '../../workers/crypt-pool';
+import type { HashSession } from '../../workers/pool';
 import { AUTH_FAILED, CHUNK, SEALED_CHUNK, batchOutput, cipherBatch, type BatchResult } from './chunks';
 import { corrupted } from './format';
 
@@ -21,7 +22,17 @@ export interface CipherOptions {
   signal?: AbortSignal | undefined;
   /** Worker pool to use; null forces in-thread ciphering; default: the shared pool. */
   pool?: CryptPool | null | undefined;
+  /**
+   * Sealing only: every plaintext byte is fed, in order, to this hash session (a worker thread).
+   * Batches the crypt pool hands back are lent to it as they are, without a copy, and reused
+   * once it returns them. When the stream has finished, the session holds the whole plaintext:
+   * call its digest().
+   */
+  plainHash?: HashSession | undefined;
 }
+
+/** Batches lent to the hash session and not back yet, at most (bounded memory if it lags). */
+const HASH_BACKLOG = 8;
 
 export abstract class ChunkTransform extends Transform {
   /** Payload key; set by the subclass before any payload byte is fed. */
@@ -36,6 +47,11 @@ export abstract class ChunkTransform extends Transform {
   private readonly pool: CryptPool | null;
   private readonly maxInFlight: number;
   private readonly signal: AbortSignal | undefined;
+  private readonly plainHash: HashSession | undefined;
+  /** Resolves once every batch dispatched so far has been posted to plainHash (in order). */
+  private hashPosted: Promise<void> = Promise.resolve();
+  /** Lent batches on their way back from plainHash. */
+  private hashLent: Promise<void>[] = [];
   private readonly onAbort = () => this.destroy(new AppError('CANCELLED', 'cancelled'));
 
   constructor(
@@ -47,12 +63,14 @@ export abstract class ChunkTransform extends Transform {
     this.pool = opts.pool === undefined ? sharedCryptPool() : opts.pool;
     this.maxInFlight = this.pool ? this.pool.threads * 2 : 1;
     this.signal = opts.signal;
+    this.plainHash = op === 'seal' ? opts.plainHash : undefined;
     // an already-aborted signal fails the first write (see guard), not the bare stream
     if (this.signal && !this.signal.aborted) this.signal.addEventListener('abort', this.onAbort, { once: true });
   }
 
   override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
     this.signal?.removeEventListener('abort', this.onAbort);
+    if (err) this.plainHash?.abandon();
     for (const s of this.queue) s.promise.catch(() => undefined);
     this.queue = [];
     cb(err);
@@ -110,10 +128,11 @@ export abstract class ChunkTransform extends Transform {
       const spare = this.spare.pop();
       const buf = spare && spare.byteLength >= n ? spare : new ArrayBuffer(Math.max(n, size));
       this.consume(n, new Uint8Array(buf, 0, n));
-      promise = this.pool.run(this.op, key, counter, buf, n, final, this.signal).then(({ result, input }) => {
-        if (this.spare.length <= this.maxInFlight) this.spare.push(input);
-        return batchOutput(result);
-      });
+      const ran = this.pool.run(this.op, key, counter, buf, n, final, this.signal);
+      promise = ran.then(({ result }) => batchOutput(result));
+      const hasher = this.plainHash;
+      if (!hasher) void ran.then(({ input }) => this.recycle(input), () => undefined);
+      else this.hashNext(() => ran.then(({ input }) => this.hashLent.push(hasher.lend(input, n).then((b) => this.recycle(b), () => undefined))));
     } else {
       let result: BatchResult | undefined;
       let error: unknown;
@@ -121,6 +140,11 @@ export abstract class ChunkTransform extends Transform {
         // chunk by chunk: views of the input where a chunk lies in one buffer, else a copy of it
         const chunks: Uint8Array[] = [];
         for (let left = n; left > 0; left -= this.unit) chunks.push(this.consume(Math.min(this.unit, left)));
+        const hasher = this.plainHash;
+        if (hasher) {
+          const copy = Buffer.concat(chunks); // views of the caller's buffers: hashed from a copy
+          this.hashNext(async () => hasher.update(copy));
+        }
         result = cipherBatch(this.op, key, counter, chunks.length ? chunks : [new Uint8Array(0)], final); // synchronous: views stay valid
       } catch (e) {
         error = e;
@@ -133,6 +157,23 @@ export abstract class ChunkTransform extends Transform {
       () => (slot.settled = true),
     );
     this.queue.push(slot);
+  }
+
+  private recycle(input: ArrayBuffer): void {
+    if (this.spare.length <= this.maxInFlight) this.spare.push(input);
+  }
+
+  /** Chains a post to plainHash after the previous ones (a failure is the batch's: see drain). */
+  private hashNext(post: () => Promise<unknown>): void {
+    this.hashPosted = this.hashPosted.then(post).then(() => undefined);
+    this.hashPosted.catch(() => undefined);
+  }
+
+  /** Waits while too many batches are with plainHash; at the end (all), for all of them. */
+  private async hashSettled(all: boolean): Promise<void> {
+    if (!this.plainHash) return;
+    if (all) await this.hashPosted;
+    while (this.hashLent.length > (all ? 0 : HASH_BACKLOG)) await this.hashLent.shift();
   }
 
   /** Emits finished batches in order; waits while more than `keep` are in flight. */
@@ -154,6 +195,7 @@ export abstract class ChunkTransform extends Transform {
     while (this.pendingLen > batch) {
       this.dispatch(batch, false);
       if (this.queue.length >= this.maxInFlight) await this.drain(this.maxInFlight - 1); // bounded memory
+      await this.hashSettled(false);
     }
     await this.drain(this.maxInFlight - 1);
   }
@@ -165,5 +207,6 @@ export abstract class ChunkTransform extends Transform {
     if (full > 0 && this.pool) this.dispatch(full * this.unit, false);
     this.dispatch(this.pendingLen, true);
     await this.drain(0);
+    await this.hashSettled(true);
   }
 }
