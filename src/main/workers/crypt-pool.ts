@@ -6,7 +6,7 @@ import { workerFile } from './pool';
 
 /**
  * Worker threads for the age payload cipher (vault/age): each task seals or opens a batch of 64 KiB
- * chunks (≈1 MiB), transferred both ways. One pool per process, created on first use; idle
+ * chunks (BATCH_CHUNKS: 4 MiB), transferred both ways. One pool per process, created on first use; idle
  * threads are unref'd by piscina and exit after 30 s, so the pool never keeps a process alive.
  */
 export class CryptPool {

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { closeSharedCryptPool, sharedCryptPool } from '../../workers/crypt-pool';
 import { HashPool } from '../../workers/pool';
 import { CHUNK, SEALED_CHUNK } from './chunks';
+import { BATCH_CHUNKS } from './stream';
 import { parseHeader } from './format';
 import { decryptBuffer, decryptStream, encryptBuffer, encryptStream, generateIdentity, type AgeKey } from './index';
 import { codeOf, run } from './testutil';
@@ -18,7 +19,7 @@ const pass = (passphrase: string): AgeKey => ({ kind: 'passphrase', passphrase, 
 const toIds = (...identities: string[]): AgeKey => ({ kind: 'x25519', identities, recipients: [] });
 const toRecipients = (...recipients: string[]): AgeKey => ({ kind: 'x25519', identities: [], recipients });
 const MiB = 1 << 20;
-const SIZES = [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, 16 * CHUNK, 16 * CHUNK + 1, 3 * MiB + 5];
+const SIZES = [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, BATCH_CHUNKS * CHUNK, BATCH_CHUNKS * CHUNK + 1, 2 * BATCH_CHUNKS * CHUNK + 5];
 
 /** Expected age file size: header + 16-byte nonce + plaintext + one 16-byte tag per chunk. */
 const sealedSize = (headerLen: number, n: number) => headerLen + 16 + n + 16 * Math.max(1, Math.ceil(n / CHUNK));
@@ -45,7 +46,7 @@ describe('age: round trips', () => {
 
   it('X25519 to several recipients: each identity decrypts, from odd-sized input pieces', async () => {
     const ids = [generateIdentity(), generateIdentity(), generateIdentity()];
-    const data = randomBytes(9 * MiB + 12345); // 9+ batches: several in flight, order must hold
+    const data = randomBytes(5 * BATCH_CHUNKS * CHUNK + 12345); // 5+ batches: several in flight, order must hold
     const r = await run(encryptStream(toRecipients(...ids.map((i) => i.recipient))), data, [7, 65536, 100000, 3]);
     assert.equal(r.error, undefined);
     const h = parseHeader(r.out);
@@ -63,7 +64,7 @@ describe('age: round trips', () => {
     const hashes = new HashPool(1);
     t.after(() => hashes.close());
     const id = generateIdentity();
-    for (const [n, pool] of [[0, undefined], [CHUNK + 1, undefined], [9 * MiB + 12345, undefined], [3 * MiB + 5, null]] as const) {
+    for (const [n, pool] of [[0, undefined], [CHUNK + 1, undefined], [5 * BATCH_CHUNKS * CHUNK + 12345, undefined], [3 * MiB + 5, null]] as const) {
       const data = randomBytes(n);
       const session = hashes.session();
       const r = await run(encryptStream(toRecipients(id.recipient), { pool, plainHash: session }), data, [7, 65536, 100000, 3]);
@@ -115,7 +116,7 @@ describe('age: wrong keys', () => {
 describe('age: tampering, truncation, garbage', () => {
   const a = generateIdentity();
   const b = generateIdentity();
-  const data = randomBytes(40 * CHUNK + 1000);
+  const data = randomBytes((2 * BATCH_CHUNKS + 8) * CHUNK + 1000); // two whole batches and a tail
   let sealed: Buffer;
   before(async () => {
     sealed = await encryptBuffer(toRecipients(a.recipient, b.recipient), data);
@@ -143,7 +144,7 @@ describe('age: tampering, truncation, garbage', () => {
       [h.length - 10, 'header MAC tail'],
       [h.length + 3, 'payload nonce'],
       [payload + 5, 'first chunk'],
-      [payload + 20 * SEALED_CHUNK + 77, 'middle chunk'],
+      [payload + (BATCH_CHUNKS + 4) * SEALED_CHUNK + 77, 'middle chunk'],
       [sealed.length - 1, 'last chunk tag'],
     ];
     for (const [at, what] of spots) await expectCorrupted(flip(sealed, at), what);
@@ -151,7 +152,7 @@ describe('age: tampering, truncation, garbage', () => {
 
   it('never emits a chunk before it authenticated: output stops before the tampered chunk', async () => {
     const h = parseHeader(sealed)!;
-    const bad = 35; // in the third 1 MiB batch
+    const bad = BATCH_CHUNKS + 3; // in the second batch
     const r = await expectCorrupted(flip(sealed, h.length + 16 + bad * SEALED_CHUNK + 100), 'chunk 35');
     assert.ok(r.out.length <= bad * CHUNK, `emitted ${r.out.length} bytes, chunk ${bad} starts at ${bad * CHUNK}`);
     assert.ok(r.out.equals(data.subarray(0, r.out.length)), 'what was emitted is authentic plaintext');
@@ -160,8 +161,8 @@ describe('age: tampering, truncation, garbage', () => {
   it('truncation (missing last chunk, cut mid-chunk, header/nonce only) and trailing data → CORRUPTED', async () => {
     const h = parseHeader(sealed)!;
     const payload = h.length + 16;
-    await expectCorrupted(sealed.subarray(0, payload + 40 * SEALED_CHUNK), 'missing last chunk');
-    await expectCorrupted(sealed.subarray(0, payload + 16 * SEALED_CHUNK), 'cut at a batch boundary');
+    await expectCorrupted(sealed.subarray(0, payload + (2 * BATCH_CHUNKS + 8) * SEALED_CHUNK), 'missing last chunk');
+    await expectCorrupted(sealed.subarray(0, payload + BATCH_CHUNKS * SEALED_CHUNK), 'cut at a batch boundary');
     await expectCorrupted(sealed.subarray(0, sealed.length - 500), 'cut mid-chunk');
     await expectCorrupted(sealed.subarray(0, payload + 5), 'a few payload bytes');
     await expectCorrupted(sealed.subarray(0, payload), 'nonce only');
