@@ -1,7 +1,7 @@
 // The vault end to end on the sandbox: configure a vault, push from the UI, see the version on the
 // timeline, push again (unchanged), change files and push, diff the two versions, follow one file's
 // history, and restore one file of the first version into a new folder.
-import { access, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createBucket, expect, nav, pickProfile, shot, testWithOwnHost as test } from './fixtures';
 
@@ -231,5 +231,32 @@ test('an X25519 vault: generate an identity, push, overwrite the working folder 
   expect(await readFile(join(dir, 'a.txt'), 'utf8')).toBe('original a\n');
   expect(await readFile(join(dir, 'sub', 'b.txt'), 'utf8')).toBe('original b\n');
   await expect(access(join(dir, 'extra.txt'))).rejects.toThrow();
+
+  // the generated identity leaves the app as an age identity file, into a folder the user picks
+  const keys = join(host.scratchDir, 'keys');
+  await mkdir(keys, { recursive: true });
+  const recipient = await header.locator('.recipient').innerText();
+  const exportIt = async () => {
+    await page.getByTestId('vault-export-identity').click();
+    const ex = page.getByTestId('export-identity-dialog');
+    await ex.getByTestId('folder-path').fill(keys);
+    await ex.getByRole('button', { name: 'Go' }).click();
+    await ex.getByTestId('folder-use').click();
+    await expect(ex.getByTestId('export-identity-folder')).toHaveText(keys);
+    await expect(ex.getByTestId('export-identity-name')).toHaveValue('x25519-vault.agekey.txt');
+    await ex.getByTestId('export-identity-write').click();
+    return ex;
+  };
+  let ex = await exportIt();
+  await expect(ex.getByTestId('export-identity-done')).toContainText(join(keys, 'x25519-vault.agekey.txt'));
+  await shot(page, 'vault-export-identity');
+  const idFile = await readFile(join(keys, 'x25519-vault.agekey.txt'), 'utf8');
+  expect(idFile).toContain(`# public key: ${recipient}`);
+  expect(idFile).toMatch(/^AGE-SECRET-KEY-1[0-9A-Z]+$/m);
+  expect((await stat(join(keys, 'x25519-vault.agekey.txt'))).mode & 0o777).toBe(0o600);
+  await ex.getByRole('button', { name: 'Done' }).click();
+  ex = await exportIt(); // the same name again: refused, the file stays
+  await expect(ex.getByTestId('vault-error')).toHaveAttribute('data-code', 'CONFLICT');
+  expect(await readFile(join(keys, 'x25519-vault.agekey.txt'), 'utf8')).toBe(idFile);
 });
 

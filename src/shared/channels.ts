@@ -34,6 +34,7 @@ export const CHANNELS = [
   'vault.setSlot',
   'vault.prunePreview',
   'vault.prune',
+  'vault.exportIdentity',
   'datastore.list',
   'datastore.save',
   'datastore.delete',

@@ -174,4 +174,9 @@ export const vaultCalls = {
   'vault.setSlot': call(z.object({ vaultId: Id, slot: SlotName, versionId: VersionId }).strict(), SlotInfo),
   'vault.prunePreview': call(z.object({ vaultId: Id, retention: z.number().int().min(1).max(100000).optional() }).strict(), VaultPrunePreview),
   'vault.prune': call(z.object({ vaultId: Id, retention: z.number().int().min(1).max(100000).optional() }).strict(), z.object({ deleted: z.number() })),
+  /**
+   * Writes an X25519 vault's identity as an age identity file at `path` (absolute, never
+   * overwritten, mode 600), for `age -d -i`. The secret itself is never returned.
+   */
+  'vault.exportIdentity': call(z.object({ vaultId: Id, path: z.string().min(1).max(4096) }).strict(), z.object({ path: z.string(), recipients: z.array(z.string()) })),
 } as const;

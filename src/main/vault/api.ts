@@ -3,6 +3,7 @@ import type { HandlersOf } from '../api-types';
 import type { Core } from '../core';
 import type { VaultCtx } from './context';
 import { diffVersions, fileHistory, historyPage, invalidate, promote, prune, prunePreview, setSlot, versionDetails } from './history';
+import { exportIdentity } from './identity-file';
 import { pushVault } from './push';
 import { restoreVault } from './restore';
 import { vaultStore, type StoredVault } from './store';
@@ -65,5 +66,6 @@ export function vaultHandlers(core: Core): HandlersOf<'vault'> {
       const { vault, v } = await savedVaultCtx(core, vaultId);
       return prune(v, retention ?? vault.retention);
     },
+    'vault.exportIdentity': ({ vaultId, path }) => exportIdentity(core, vaultId, path),
   };
 }

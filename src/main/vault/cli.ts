@@ -13,6 +13,7 @@ import type { JobContext } from '../jobs/registry';
 import { createS3Client, endpointOf } from '../s3/client-factory';
 import { parseIdentities, recipientOf, type AgeKey } from './age/index';
 import { savedVaultCtx } from './api';
+import { exportIdentity } from './identity-file';
 import type { VaultCtx } from './context';
 import { formatDiff, formatHistory, formatPush, formatRestore } from './cli-format';
 import { diffVersions, historyPage, invalidate, promote, prune, prunePreview, setSlot } from './history';
@@ -215,6 +216,19 @@ export function registerVaultCommands(program: Command, core: () => Promise<Core
         if (o.dryRun) return print(o.json, plan, `keep ${plan.keep}, would delete ${plan.delete.length}:\n${plan.delete.map((x) => `  ${x.versionId}`).join('\n')}`);
         const r = await prune(v, v.retention);
         print(o.json, r, `deleted ${r.deleted} versions (kept ${plan.keep})`);
+      }),
+    );
+
+  vault
+    .command('export-identity')
+    .description('write a saved X25519 vault’s identity as an age identity file (for `age -d -i FILE`); never overwrites')
+    .argument('<vault>', 'saved vault (name or id)')
+    .requiredOption('--out <file>', 'the identity file to create')
+    .option('--json', 'print the result as JSON')
+    .action(
+      run(async (c, name: string, o: { out: string; json?: boolean }) => {
+        const r = await exportIdentity(c, name, resolve(o.out));
+        print(o.json, r, `wrote ${r.path} (public key ${r.recipients.join(', ')}); keep it safe: it decrypts every version`);
       }),
     );
 }

@@ -8,11 +8,12 @@ import { useJobs } from '../../store/jobs';
 import { useProfiles } from '../../store/profiles';
 import { useVault } from '../../store/vault';
 import { pushResult, startPush, usePushJobs } from './actions';
+import { ExportIdentityDialog } from './ExportIdentityDialog';
 import { PruneDialog } from './PruneDialog';
 import { RestoreDialog } from './RestoreDialog';
 import { VaultError } from './VaultError';
 
-type Modal = 'restore' | 'prune' | 'forget' | null;
+type Modal = 'restore' | 'prune' | 'forget' | 'export' | null;
 
 /** The vault's configuration at a glance, Push (with its progress and outcome), and vault-wide actions. */
 export function VaultHeader({ vault, onEdit }: { vault: Vault; onEdit: () => void }) {
@@ -50,6 +51,11 @@ export function VaultHeader({ vault, onEdit }: { vault: Vault; onEdit: () => voi
         <button type="button" onClick={() => setModal('prune')} data-testid="vault-prune">
           Prune…
         </button>
+        {vault.keyKind === 'x25519' && vault.hasSecret ? (
+          <button type="button" onClick={() => setModal('export')} data-testid="vault-export-identity">
+            Export identity…
+          </button>
+        ) : null}
         <button type="button" onClick={onEdit} data-testid="vault-edit">
           Edit
         </button>
@@ -103,6 +109,7 @@ export function VaultHeader({ vault, onEdit }: { vault: Vault; onEdit: () => voi
       {modal === 'restore' ? <RestoreDialog vault={vault} source={{ kind: 'latest' }} label="latest" onClose={() => setModal(null)} /> : null}
       {modal === 'prune' ? <PruneDialog vault={vault} onClose={() => setModal(null)} /> : null}
       {modal === 'forget' ? <ForgetDialog vault={vault} onClose={() => setModal(null)} /> : null}
+      {modal === 'export' ? <ExportIdentityDialog vault={vault} onClose={() => setModal(null)} /> : null}
     </section>
   );
 }
