@@ -4,6 +4,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { AppError, toAppError } from '../../errors';
 import { sharedCryptPool, type CryptPool } from '../../workers/crypt-pool';
+import { raiseMallocThresholds } from '../../workers/malloc';
 import type { HashSession } from '../../workers/pool';
 import { AUTH_FAILED, CHUNK, SEALED_CHUNK, batchOutput, cipherBatch, type BatchResult } from './chunks';
 import { corrupted } from './format';
@@ -62,6 +63,7 @@ export abstract class ChunkTransform extends Transform {
     opts: CipherOptions = {},
   ) {
     super({ highWaterMark: 4 << 20 });
+    raiseMallocThresholds();
     this.unit = op === 'seal' ? CHUNK : SEALED_CHUNK;
     this.pool = opts.pool === undefined ? sharedCryptPool() : opts.pool;
     this.maxInFlight = this.pool ? this.pool.threads * 2 : 1;
