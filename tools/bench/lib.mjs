@@ -5,7 +5,7 @@
 //   { bench, rows: [{ case, bytes?, seconds?, mbps?, ratio?, ratioOf?, note? }] }
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -50,6 +50,28 @@ export async function rgwCollectGarbage(log) {
   if (!conf) return;
   const r = await exec('radosgw-admin', ['-c', conf, 'gc', 'process', '--include-all']).catch((e) => ({ code: -1, stderr: String(e) }));
   if (r.code !== 0) log(`radosgw-admin gc process failed: ${r.stderr.slice(0, 300)}`);
+}
+
+/**
+ * Waits (up to maxSeconds) until the machine is mostly idle: the share of idle CPU time over a
+ * 2 s window (/proc/stat, all cores) reaches `idle`. A bench right after another (or after RGW's
+ * GC) otherwise measures the leftovers: the dev RGW keeps working for a while after heavy runs.
+ */
+export async function settle(log, { idle = 0.85, maxSeconds = 90 } = {}) {
+  const sample = async () => {
+    const f = (await readFile('/proc/stat', 'utf8')).split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return { idle: (f[3] ?? 0) + (f[4] ?? 0), total: f.reduce((a, b) => a + b, 0) };
+  };
+  const t0 = now();
+  for (;;) {
+    const a = await sample().catch(() => null);
+    if (!a) return; // not Linux: nothing to wait for
+    await new Promise((r) => setTimeout(r, 2000));
+    const b = await sample();
+    const share = (b.idle - a.idle) / Math.max(1, b.total - a.total);
+    if (share >= idle) return;
+    if (now() - t0 > maxSeconds) return log(`the machine stayed busy (${Math.round(share * 100)}% idle after ${maxSeconds} s): expect noisy numbers`);
+  }
 }
 
 export function fmtBytes(n) {

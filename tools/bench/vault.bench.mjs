@@ -16,7 +16,8 @@
 //   endpoint  : Ceph RGW when S3DECK_TEST_RGW_* is set (source /tmp/s3deck-dev-env.sh or run under
 //               npm test's endpoints), else an s3rver started here
 // The ratio is plain seconds / push seconds (goal ≥ 0.9), best of S3DECK_BENCH_REPS (2) rounds;
-// each round runs the three cases in turn, deleting what it wrote (and forcing RGW's GC) after.
+// each round waits for an idle machine, runs the three cases in turn, then deletes what it wrote
+// (and forces RGW's GC).
 import { CreateBucketCommand, DeleteBucketCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { randomFillSync } from 'node:crypto';
@@ -27,7 +28,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { pipeline } from 'node:stream/promises';
-import { MB, MiB, ROOT, now, report, rgwCollectGarbage } from './lib.mjs';
+import { MB, MiB, ROOT, now, report, rgwCollectGarbage, settle } from './lib.mjs';
 
 const TOTAL = Number(process.env.S3DECK_BENCH_VAULT_MIB ?? 1024) * MiB;
 const FILES = 16;
@@ -121,6 +122,7 @@ try {
   const best = { plain: Infinity, own: Infinity, push: Infinity };
   let split = [];
   for (let round = 1; round <= REPS; round++) {
+    await settle(log); // each round starts on a quiet machine (RGW's GC, an earlier bench)
     let t0 = now();
     await new Upload({ client: s3, queueSize: 4, partSize: 16 * MiB, leavePartsOnError: false, params: { Bucket: bucket, Key: 'plain/blobs.bin', Body: Readable.from(concat(paths)) } }).done();
     const plain = now() - t0;
