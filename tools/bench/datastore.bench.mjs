@@ -30,6 +30,7 @@ if (!ep) {
   log('starting Ceph RGW (S3DECK_TEST_RGW_* not set)');
   const started = await startEndpoints({ rgw: true, s3rver: false, required: true });
   stopEndpoints = started.stop;
+  process.env.S3DECK_TEST_RGW_CEPH_CONF = started.env.S3DECK_TEST_RGW_CEPH_CONF; // for rgwCollectGarbage
   ep = { endpoint: started.env.S3DECK_TEST_RGW_ENDPOINT, ak: started.env.S3DECK_TEST_RGW_ACCESS_KEY, sk: started.env.S3DECK_TEST_RGW_SECRET_KEY };
 }
 

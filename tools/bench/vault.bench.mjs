@@ -13,8 +13,8 @@
 //               + age encryption streamed into the history multipart upload, rescan, the
 //               server-side copy adding content-sha256, manifest upload, the server-side copy
 //               history → latest, prune listing
-//   endpoint  : Ceph RGW when S3DECK_TEST_RGW_* is set (source /tmp/s3deck-dev-env.sh or run under
-//               npm test's endpoints), else an s3rver started here
+//   endpoint  : Ceph RGW from S3DECK_TEST_RGW_* (source /tmp/s3deck-dev-env.sh), else a fresh one
+//               started here (an RGW that has taken many GiB runs slower), else an s3rver
 // The ratio is plain seconds / push seconds (goal ≥ 0.9), best of S3DECK_BENCH_REPS (2) rounds;
 // each round waits for an idle machine, runs the three cases in turn, then deletes what it wrote
 // (and forces RGW's GC).
@@ -67,7 +67,15 @@ async function endpoint() {
   const e = process.env;
   if (e.S3DECK_TEST_RGW_ENDPOINT && e.S3DECK_TEST_RGW_ACCESS_KEY && e.S3DECK_TEST_RGW_SECRET_KEY)
     return { name: 'Ceph RGW', endpoint: e.S3DECK_TEST_RGW_ENDPOINT, ak: e.S3DECK_TEST_RGW_ACCESS_KEY, sk: e.S3DECK_TEST_RGW_SECRET_KEY, stop: async () => {} };
-  const { startS3rver } = await import('../test/endpoints.mjs');
+  const { rgwUnavailableReason, startEndpoints, startS3rver } = await import('../test/endpoints.mjs');
+  const why = rgwUnavailableReason();
+  if (!why) {
+    log('starting Ceph RGW (S3DECK_TEST_RGW_* not set)');
+    const started = await startEndpoints({ rgw: true, s3rver: false, required: true });
+    process.env.S3DECK_TEST_RGW_CEPH_CONF = started.env.S3DECK_TEST_RGW_CEPH_CONF; // for rgwCollectGarbage
+    return { name: 'Ceph RGW (started here)', endpoint: started.env.S3DECK_TEST_RGW_ENDPOINT, ak: started.env.S3DECK_TEST_RGW_ACCESS_KEY, sk: started.env.S3DECK_TEST_RGW_SECRET_KEY, stop: started.stop };
+  }
+  log(`no Ceph RGW (${why}): measuring against an s3rver`);
   const s = await startS3rver();
   return { name: 's3rver (started here)', endpoint: s.endpoint, ak: 'S3RVER', sk: 'S3RVER', stop: s.stop };
 }
