@@ -13,7 +13,7 @@ import { randomFillSync } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MB, MiB, ROOT, exec, now, report, rgwCollectGarbage } from './lib.mjs';
+import { MB, MiB, ROOT, benchRgw, exec, now, report, rgwCollectGarbage } from './lib.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const FIRST_FILES = Number(process.env.S3DECK_BENCH_DS_FILES ?? 2000);
@@ -21,18 +21,8 @@ const NOCHANGE_FILES = Number(process.env.S3DECK_BENCH_DS_NOCHANGE_FILES ?? 1000
 const BIG_MIB = Number(process.env.S3DECK_BENCH_DS_BIG_MIB ?? 1024);
 const log = (s) => console.log(`[datastore] ${s}`);
 
-let stopEndpoints = async () => {};
-let ep = process.env.S3DECK_TEST_RGW_ENDPOINT
-  ? { endpoint: process.env.S3DECK_TEST_RGW_ENDPOINT, ak: process.env.S3DECK_TEST_RGW_ACCESS_KEY, sk: process.env.S3DECK_TEST_RGW_SECRET_KEY }
-  : undefined;
-if (!ep) {
-  const { startEndpoints } = await import('../test/endpoints.mjs');
-  log('starting Ceph RGW (S3DECK_TEST_RGW_* not set)');
-  const started = await startEndpoints({ rgw: true, s3rver: false, required: true });
-  stopEndpoints = started.stop;
-  process.env.S3DECK_TEST_RGW_CEPH_CONF = started.env.S3DECK_TEST_RGW_CEPH_CONF; // for rgwCollectGarbage
-  ep = { endpoint: started.env.S3DECK_TEST_RGW_ENDPOINT, ak: started.env.S3DECK_TEST_RGW_ACCESS_KEY, sk: started.env.S3DECK_TEST_RGW_SECRET_KEY };
-}
+const ep = await benchRgw(log);
+if (!ep) throw new Error('the datastore bench needs Ceph RGW (see above)');
 
 const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('RCLONE_')));
 const awsEnv = {
@@ -174,7 +164,7 @@ try {
   await s3.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => undefined);
   await rm(work, { recursive: true, force: true });
   s3.destroy();
-  await stopEndpoints();
+  await ep.stop();
 }
 // a failed peer run leaves NaN: drop those numbers and say so
 const clean = (r) => {

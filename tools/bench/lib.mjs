@@ -74,6 +74,28 @@ export async function settle(log, { idle = 0.85, maxSeconds = 90 } = {}) {
   }
 }
 
+/**
+ * The Ceph RGW an S3 bench measures against: the one in S3DECK_TEST_RGW_* when set, else a fresh
+ * one started here (an RGW that has taken many GiB runs slower); `stop()` stops what was started.
+ * null when the Ceph binaries are missing (the reason is logged).
+ */
+export async function benchRgw(log) {
+  const e = process.env;
+  if (e.S3DECK_TEST_RGW_ENDPOINT && e.S3DECK_TEST_RGW_ACCESS_KEY && e.S3DECK_TEST_RGW_SECRET_KEY)
+    return { name: 'Ceph RGW', endpoint: e.S3DECK_TEST_RGW_ENDPOINT, ak: e.S3DECK_TEST_RGW_ACCESS_KEY, sk: e.S3DECK_TEST_RGW_SECRET_KEY, stop: async () => {} };
+  const { rgwUnavailableReason, startEndpoints } = await import('../test/endpoints.mjs');
+  const why = rgwUnavailableReason();
+  if (why) {
+    log(`no Ceph RGW: ${why}`);
+    return null;
+  }
+  log('starting Ceph RGW (S3DECK_TEST_RGW_* not set)');
+  const started = await startEndpoints({ rgw: true, s3rver: false, required: true });
+  process.env.S3DECK_TEST_RGW_CEPH_CONF = started.env.S3DECK_TEST_RGW_CEPH_CONF; // for rgwCollectGarbage
+  const r = started.env;
+  return { name: 'Ceph RGW (started here)', endpoint: r.S3DECK_TEST_RGW_ENDPOINT, ak: r.S3DECK_TEST_RGW_ACCESS_KEY, sk: r.S3DECK_TEST_RGW_SECRET_KEY, stop: started.stop };
+}
+
 export function fmtBytes(n) {
   if (n >= 1 << 30) return `${+(n / (1 << 30)).toFixed(2)} GiB`;
   if (n >= MiB) return `${+(n / MiB).toFixed(1)} MiB`;

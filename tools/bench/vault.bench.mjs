@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { pipeline } from 'node:stream/promises';
-import { MB, MiB, ROOT, now, report, rgwCollectGarbage, settle } from './lib.mjs';
+import { MB, MiB, ROOT, benchRgw, now, report, rgwCollectGarbage, settle } from './lib.mjs';
 
 const TOTAL = Number(process.env.S3DECK_BENCH_VAULT_MIB ?? 1024) * MiB;
 const FILES = 16;
@@ -64,18 +64,10 @@ async function loadCore() {
 }
 
 async function endpoint() {
-  const e = process.env;
-  if (e.S3DECK_TEST_RGW_ENDPOINT && e.S3DECK_TEST_RGW_ACCESS_KEY && e.S3DECK_TEST_RGW_SECRET_KEY)
-    return { name: 'Ceph RGW', endpoint: e.S3DECK_TEST_RGW_ENDPOINT, ak: e.S3DECK_TEST_RGW_ACCESS_KEY, sk: e.S3DECK_TEST_RGW_SECRET_KEY, stop: async () => {} };
-  const { rgwUnavailableReason, startEndpoints, startS3rver } = await import('../test/endpoints.mjs');
-  const why = rgwUnavailableReason();
-  if (!why) {
-    log('starting Ceph RGW (S3DECK_TEST_RGW_* not set)');
-    const started = await startEndpoints({ rgw: true, s3rver: false, required: true });
-    process.env.S3DECK_TEST_RGW_CEPH_CONF = started.env.S3DECK_TEST_RGW_CEPH_CONF; // for rgwCollectGarbage
-    return { name: 'Ceph RGW (started here)', endpoint: started.env.S3DECK_TEST_RGW_ENDPOINT, ak: started.env.S3DECK_TEST_RGW_ACCESS_KEY, sk: started.env.S3DECK_TEST_RGW_SECRET_KEY, stop: started.stop };
-  }
-  log(`no Ceph RGW (${why}): measuring against an s3rver`);
+  const rgw = await benchRgw(log);
+  if (rgw) return rgw;
+  log('measuring against an s3rver');
+  const { startS3rver } = await import('../test/endpoints.mjs');
   const s = await startS3rver();
   return { name: 's3rver (started here)', endpoint: s.endpoint, ak: 'S3RVER', sk: 'S3RVER', stop: s.stop };
 }
