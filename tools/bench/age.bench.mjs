@@ -6,7 +6,8 @@
 //   decrypt    : that ciphertext (kept in memory) through decryptStream, pool and in-thread; one
 //                untimed run of each first checks every plaintext byte against the input
 //   references : node:crypto chacha20-poly1305 on the main thread over 64 KiB chunks (the ceiling of
-//                one thread of Node), and `openssl speed -evp chacha20-poly1305 -bytes 65536
+//                one thread of Node), the same in all pool threads at once (nothing handed between
+//                threads: the machine's capacity), and `openssl speed -evp chacha20-poly1305 -bytes 65536
 //                -seconds 3` (one core, compute only, 64 KiB = age's chunk size)
 // The goal: encryptStream ≥ 0.70 × openssl speed. Best of S3DECK_BENCH_REPS (3) runs per case.
 // `openssl speed` divides by its user CPU time, not wall time, so it is immune to a busy machine;
@@ -97,6 +98,30 @@ function nodeRaw(seconds = 3) {
   return { wall: (n * 65536) / ((performance.now() - t0) / 1000) / MB, cpu: (n * 65536) / ((c.user + c.system) / 1e6) / MB };
 }
 
+/**
+ * The same loop in `threads` worker threads at once, each on its own 64 KiB (nothing crosses
+ * threads): what Node's threads can cipher together on this machine. The gap to the pool rows is
+ * the cost of handing bytes from the main thread to the workers and back.
+ */
+async function nodeRawThreads(threads, seconds = 3) {
+  const { Worker } = await import('node:worker_threads');
+  const code = `const { parentPort } = require('node:worker_threads');
+    const { createCipheriv, randomBytes } = require('node:crypto');
+    const key = randomBytes(32), nonce = Buffer.alloc(12), chunk = randomBytes(65536);
+    let n = 0; const t0 = performance.now();
+    while (performance.now() - t0 < ${seconds * 1000}) {
+      const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
+      c.update(chunk); c.final(); c.getAuthTag(); n++;
+    }
+    parentPort.postMessage({ bytes: n * 65536, ms: performance.now() - t0 });`;
+  const runs = await Promise.all(Array.from({ length: threads }, () => new Promise((resolve, reject) => {
+    const w = new Worker(code, { eval: true });
+    w.once('message', (m) => { resolve(m); void w.terminate(); });
+    w.once('error', reject);
+  })));
+  return runs.reduce((sum, r) => sum + r.bytes / (r.ms / 1000) / MB, 0);
+}
+
 async function opensslSpeed() {
   const r = await exec('openssl', ['speed', '-evp', 'chacha20-poly1305', '-seconds', '3', '-bytes', '65536']);
   const m = /^ChaCha20-Poly1305\s+([\d.]+)k\s*$/im.exec(r.stdout);
@@ -146,7 +171,9 @@ try {
   };
   // references first, while the process is fresh (no garbage from the big runs yet)
   const speed = await opensslSpeed();
+  age.encryptStream(key, { pool: null }).destroy(); // its constructor raises glibc's malloc thresholds (workers/malloc.ts), as in every real run
   const raw = nodeRaw();
+  const rawThreads = threads > 1 ? await nodeRawThreads(threads) : 0;
   // the ciphertext, in memory (so decryption is timed without file I/O), cut in 1 MiB pieces
   const sealedParts = [];
   await pipeline(source(), age.encryptStream(key, { pool: poolN }), new Writable({ write(c, _e, cb) { sealedParts.push(c); cb(); } }));
@@ -171,6 +198,7 @@ try {
   add({ case: `decryptStream, pool of ${threads} threads`, bytes: SIZE, seconds: dec.seconds, mbps: rate(dec.seconds), ratio: rate(dec.seconds) / ref, ratioOf: 'openssl speed (1 core)', note: cpuNote(dec) });
   add({ case: 'decryptStream, in-thread (pool: null)', bytes: SIZE, seconds: dec0.seconds, mbps: rate(dec0.seconds), ratio: rate(dec0.seconds) / ref, ratioOf: 'openssl speed (1 core)', note: cpuNote(dec0) });
   add({ case: 'node:crypto chacha20-poly1305, 64 KiB, main thread', mbps: raw.wall, ratio: raw.wall / ref, ratioOf: 'openssl speed (1 core)', note: `ceiling of one Node thread; ${raw.cpu.toFixed(0)} MB per CPU-s = ${(raw.cpu / ref).toFixed(2)} × openssl` });
+  if (rawThreads) add({ case: `node:crypto chacha20-poly1305, 64 KiB, ${threads} worker threads at once`, mbps: rawThreads, ratio: rawThreads / ref, ratioOf: 'openssl speed (1 core)', note: 'each thread on its own data (no hand-off): what Node threads can cipher together here' });
   add({ case: 'openssl speed -evp chacha20-poly1305 -bytes 65536', mbps: ref, note: `1 core, 3 s, best of 2 (${speed.toFixed(0)} / ${speed2.toFixed(0)})` });
   log(`best of ${REPS} runs per case; load average now ${loadavg()[0].toFixed(2)}`);
 } finally {
