@@ -79,11 +79,14 @@ function checkingSink() {
   });
 }
 
-/** node:crypto over 64 KiB chunks on this thread: MB per wall second and per CPU second. */
-function nodeRaw(seconds = 3) {
+/**
+ * node:crypto over one 64 KiB chunk, sealed again and again for `seconds`. Self-contained (its
+ * imports come in as arguments) so that workers run this very function (see nodeRawThreads).
+ */
+function cipherLoop(createCipheriv, randomBytes, seconds) {
   const key = randomBytes(32);
   const nonce = Buffer.alloc(12);
-  const chunk = PATTERN.subarray(0, 65536);
+  const chunk = randomBytes(65536);
   let n = 0;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -95,31 +98,30 @@ function nodeRaw(seconds = 3) {
     n++;
   }
   const c = process.cpuUsage(c0);
-  return { wall: (n * 65536) / ((performance.now() - t0) / 1000) / MB, cpu: (n * 65536) / ((c.user + c.system) / 1e6) / MB };
+  return { bytes: n * 65536, seconds: (performance.now() - t0) / 1000, cpuSeconds: (c.user + c.system) / 1e6 };
+}
+
+/** cipherLoop on this thread: MB per wall second and per CPU second. */
+function nodeRaw(seconds = 3) {
+  const r = cipherLoop(createCipheriv, randomBytes, seconds);
+  return { wall: r.bytes / r.seconds / MB, cpu: r.bytes / r.cpuSeconds / MB };
 }
 
 /**
- * The same loop in `threads` worker threads at once, each on its own 64 KiB (nothing crosses
+ * cipherLoop in `threads` worker threads at once, each on its own 64 KiB (nothing crosses
  * threads): what Node's threads can cipher together on this machine. The gap to the pool rows is
  * the cost of handing bytes from the main thread to the workers and back.
  */
 async function nodeRawThreads(threads, seconds = 3) {
   const { Worker } = await import('node:worker_threads');
-  const code = `const { parentPort } = require('node:worker_threads');
-    const { createCipheriv, randomBytes } = require('node:crypto');
-    const key = randomBytes(32), nonce = Buffer.alloc(12), chunk = randomBytes(65536);
-    let n = 0; const t0 = performance.now();
-    while (performance.now() - t0 < ${seconds * 1000}) {
-      const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
-      c.update(chunk); c.final(); c.getAuthTag(); n++;
-    }
-    parentPort.postMessage({ bytes: n * 65536, ms: performance.now() - t0 });`;
+  const code = `const { createCipheriv, randomBytes } = require('node:crypto');
+    require('node:worker_threads').parentPort.postMessage((${cipherLoop})(createCipheriv, randomBytes, ${seconds}));`;
   const runs = await Promise.all(Array.from({ length: threads }, () => new Promise((resolve, reject) => {
     const w = new Worker(code, { eval: true });
     w.once('message', (m) => { resolve(m); void w.terminate(); });
     w.once('error', reject);
   })));
-  return runs.reduce((sum, r) => sum + r.bytes / (r.ms / 1000) / MB, 0);
+  return runs.reduce((sum, r) => sum + r.bytes / r.seconds / MB, 0);
 }
 
 async function opensslSpeed() {
