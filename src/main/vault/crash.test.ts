@@ -100,25 +100,20 @@ describe('vault push killed with SIGKILL', { skip: target ? false : 'rgw: S3DECK
       const t0 = Date.now();
       return async () => Date.now() - t0 > ms;
     };
+    /** True once more history objects ending in `suffix` exist than at the first poll. */
+    const historyGrows = (suffix: string) => {
+      let before: number | undefined;
+      return async () => {
+        const n = (await keys(bucket, 'crash/vault/history/')).filter((k) => k.endsWith(suffix)).length;
+        before ??= n;
+        return n > before;
+      };
+    };
     const stages: [string, () => () => Promise<boolean>][] = [
       ['1.5 s after start (CLI start-up, scan or upload)', () => afterMs(1500)],
       ['multipart upload in flight', () => async () => (await mpus(bucket)) > 0],
-      ['manifest written, upload starting', () => {
-        let before: number | undefined;
-        return async () => {
-          const n = (await keys(bucket, 'crash/vault/history/')).filter((k) => k.endsWith('.manifest.aes')).length;
-          before ??= n;
-          return n > before;
-        };
-      }],
-      ['history copy written, latest not yet updated', () => {
-        let before: number | undefined;
-        return async () => {
-          const n = (await keys(bucket, 'crash/vault/history/')).filter((k) => k.endsWith('.tar.aes')).length;
-          before ??= n;
-          return n > before;
-        };
-      }],
+      ['manifest written, upload starting', () => historyGrows('.manifest.aes')],
+      ['history copy written, latest not yet updated', () => historyGrows('.tar.aes')],
     ];
     let orphanSeen = false;
     for (const [i, [label, when]] of stages.entries()) {
