@@ -94,13 +94,16 @@ export function planSync(
       continue;
     }
     const common = { path, ...(l ? { local: l } : {}), ...(r ? { remote: r } : {}), ...(b ? { base: b } : {}) };
+    /** Both sides hold content the base does not: the same bytes only need the index; else a conflict. */
+    const bothSides = (ls: LocalState, rs: RemoteState, conflict: 'both-new' | 'both-changed', reason: string) => {
+      if (rs.sha256 !== undefined && rs.sha256 === ls.sha256) {
+        housekeeping.push({ path, entry: entryFor(ls, rs, now) });
+        unchanged++;
+      } else add({ ...common, action: 'conflict', conflict, reason });
+    };
     if (!b) {
-      if (l && r) {
-        if (r.sha256 !== undefined && r.sha256 === l.sha256) {
-          housekeeping.push({ path, entry: entryFor(l, r, now) });
-          unchanged++;
-        } else add({ ...common, action: 'conflict', conflict: 'both-new', reason: 'new on both sides with different content' });
-      } else if (l) add({ ...common, action: 'upload', reason: 'new locally' });
+      if (l && r) bothSides(l, r, 'both-new', 'new on both sides with different content');
+      else if (l) add({ ...common, action: 'upload', reason: 'new locally' });
       else if (r) add({ ...common, action: 'download', reason: 'new on remote' });
       continue;
     }
@@ -115,12 +118,8 @@ export function planSync(
       if (lChanged) add({ ...common, action: 'conflict', conflict: 'local-changed-remote-deleted', reason: 'changed locally, deleted on remote' });
       else add({ ...common, action: 'delete-local', reason: 'deleted on remote' });
     } else if (l && r) {
-      if (lChanged && rChanged) {
-        if (r.sha256 !== undefined && r.sha256 === l.sha256) {
-          housekeeping.push({ path, entry: entryFor(l, r, now) });
-          unchanged++;
-        } else add({ ...common, action: 'conflict', conflict: 'both-changed', reason: 'changed on both sides' });
-      } else if (lChanged) add({ ...common, action: 'upload', reason: 'changed locally' });
+      if (lChanged && rChanged) bothSides(l, r, 'both-changed', 'changed on both sides');
+      else if (lChanged) add({ ...common, action: 'upload', reason: 'changed locally' });
       else if (rChanged) add({ ...common, action: 'download', reason: 'changed on remote' });
       else {
         unchanged++;
