@@ -122,6 +122,11 @@ async function summarize(obs: TarObserver, hasher: HashSession | undefined): Pro
   return { ...o, sha256: d.sha256 };
 }
 
+/** The encrypted manifest of version `versionId`, from the pack's summary. */
+function saveManifest(v: VaultCtx, versionId: string, when: Date, s: TarSummary, signal: AbortSignal): Promise<void> {
+  return writeManifest(v, { format: MANIFEST_FORMAT, versionId, createdAt: when.toISOString(), sha256: s.sha256, plainSize: s.plainSize, files: s.files, entries: s.entries }, signal);
+}
+
 export async function pushVault(v: VaultCtx, ctx: JobContext, opts: PushOptions = {}): Promise<VaultPushResult> {
   const { signal } = ctx;
   ctx.progress(0, null, 'steps', 'scanning the folder');
@@ -180,7 +185,7 @@ export async function pushVault(v: VaultCtx, ctx: JobContext, opts: PushOptions 
     const metadata = { [SHA_META]: s.sha256, [VERSION_META]: versionId, [PLAIN_SIZE_META]: String(s.plainSize), [TREE_META]: tree };
     try {
       await serverCopy(v.s3, { bucket: v.bucket, from: key, to: key, metadata }, signal);
-      await writeManifest(v, { format: MANIFEST_FORMAT, versionId, createdAt: id.when.toISOString(), sha256: s.sha256, plainSize: s.plainSize, files: s.files, entries: s.entries }, signal);
+      await saveManifest(v, versionId, id.when, s, signal);
     } catch (e) {
       // latest does not point at it yet: remove the version rather than leave it half-made
       await deleteKeys(v.s3, v.bucket, [key, manifestKey(v, versionId)]).catch(() => undefined);
@@ -193,7 +198,7 @@ export async function pushVault(v: VaultCtx, ctx: JobContext, opts: PushOptions 
     if (latest?.contentSha256 === s.sha256) return unchanged(s);
     const id = await newVersionId();
     ({ versionId, key } = id);
-    await writeManifest(v, { format: MANIFEST_FORMAT, versionId, createdAt: id.when.toISOString(), sha256: s.sha256, plainSize: s.plainSize, files: s.files, entries: s.entries }, signal);
+    await saveManifest(v, versionId, id.when, s, signal);
     try {
       await encryptAndUpload(v, ctx, {
         key,
