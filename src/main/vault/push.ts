@@ -34,6 +34,7 @@
 // content is unchanged, a hash pass (page cache at SHA-256 speed) is far cheaper than an upload.
 // tools/bench/vault.bench.mjs measures the result.
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { VaultPushResult } from '../../shared/vault';
@@ -129,6 +130,9 @@ function saveManifest(v: VaultCtx, versionId: string, when: Date, s: TarSummary,
 
 export async function pushVault(v: VaultCtx, ctx: JobContext, opts: PushOptions = {}): Promise<VaultPushResult> {
   const { signal } = ctx;
+  // one abort listener per task in flight (crypt and hash workers, SDK parts): 11 at the peak,
+  // over Node's warning threshold of 10 for a bare AbortSignal (jobs raise it as well)
+  setMaxListeners(256, signal);
   ctx.progress(0, null, 'steps', 'scanning the folder');
   const scan = await scanTree(v.localDir);
   // the tar's size: a 512-byte header per entry, bodies padded to 512, 1 KiB end marker (pax

@@ -339,6 +339,23 @@ for (const target of targets) {
       await assertUntouched(t, vault.id, bucket, first.sha256);
     });
 
+    it('a direct push with a bare AbortSignal draws no MaxListenersExceededWarning (a listener per task in flight)', async () => {
+      const { vault, dir } = await newVault('listeners');
+      await writeFile(join(dir, 'big.bin'), randomBytes(48 * 1024 * 1024));
+      const { v } = await savedVaultCtx(core, vault.id);
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+      process.on('warning', onWarning);
+      try {
+        const r = await pushVault(v, { signal: new AbortController().signal, progress: () => undefined }, { partSize: 5 * 1024 * 1024 });
+        assert.equal(r.status, 'pushed');
+        await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      } finally {
+        process.off('warning', onWarning);
+      }
+      assert.deepEqual(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning')), []);
+    });
+
     it('a folder that changes during the push fails it (CONFLICT) and replaces nothing', async (t) => {
       const { vault, dir, bucket } = await newVault('change');
       const first = await pushed(vault.id);
