@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // The `s3deck` command line, on the same services as the app.
 import { Command, Option } from 'commander';
-import open from 'open';
 import { Core } from '../core';
 import { registerDatastoreCommands } from '../datastore/cli';
 import { registerVaultCommands } from '../vault/cli';
@@ -39,7 +38,8 @@ program
     const host = await startHost(c, { port: Number(o.port) });
     console.log(`S3 Deck is running at ${host.url}`);
     console.log(`data: ${c.opts.dataDir}; secrets: ${c.secrets.description}. Ctrl-C to stop.`);
-    if (o.open) await open(host.url).catch(() => console.log('(could not open a browser; open the URL yourself)'));
+    // loaded here, not at start-up: only `serve` needs it (tools/build.mjs keeps it external)
+    if (o.open) await import('open').then((m) => m.default(host.url)).catch(() => console.log('(could not open a browser; open the URL yourself)'));
     const stop = async () => {
       await host.close();
       await c.close();

@@ -109,12 +109,16 @@ export async function scanLocal(
   return out;
 }
 
-/** The remote side: one paged LIST; HEAD only where the ETag moved since the index (or to compare a new pair). */
+/**
+ * The remote side: one paged LIST; HEAD only where the ETag moved since the index (or to compare a
+ * new pair). `localPaths` is needed only after the LIST, so it may be a promise: the local scan
+ * then runs while the listing waits on the network.
+ */
 export async function scanRemote(
   s3: S3Client,
   s: Scope,
   base: ReadonlyMap<string, IndexEntry>,
-  localPaths: ReadonlySet<string>,
+  localPaths: ReadonlySet<string> | Promise<ReadonlySet<string>>,
   concurrency: number,
   ctx: JobContext,
 ): Promise<Map<string, RemoteState>> {
@@ -133,9 +137,10 @@ export async function scanRemote(
     });
     if (out.size % 1000 === 0) ctx.progress(out.size, null, 'items', 'listing the remote');
   }
+  const local = await localPaths;
   const heads = [...out.entries()].filter(([p, r]) => {
     const b = base.get(p);
-    return b ? b.remoteEtag !== r.etag : localPaths.has(p);
+    return b ? b.remoteEtag !== r.etag : local.has(p);
   });
   const limit = pLimit(concurrency);
   let done = 0;

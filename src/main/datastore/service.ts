@@ -100,10 +100,23 @@ export class DatastoreService {
     const index = await this.loadIndex(t, namespace);
     const base = index.all();
     await this.ensureLocalDir(t, base.size);
-    const local = await scanLocal(scope, base, () => this.core.hash, ctx);
-    ctx.progress(0, null, 'items', 'listing the remote');
-    const [remote, lock] = await Promise.all([
-      scanRemote(conn.s3, scope, base, new Set(local.keys()), t.ds.pullConcurrency, ctx),
+    // both sides at once: the LIST waits on the network while the local walk stats files. The
+    // remote side reports progress once the local scan is done (one phase on screen at a time).
+    let localDone = false;
+    const localScan = scanLocal(scope, base, () => this.core.hash, ctx).then((l) => {
+      localDone = true;
+      ctx.progress(0, null, 'items', 'listing the remote');
+      return l;
+    });
+    const remoteCtx: JobContext = {
+      ...ctx,
+      progress: (...a) => {
+        if (localDone) ctx.progress(...a);
+      },
+    };
+    const [local, remote, lock] = await Promise.all([
+      localScan,
+      scanRemote(conn.s3, scope, base, localScan.then((l) => new Set(l.keys())), t.ds.pullConcurrency, remoteCtx),
       this.lockStatus(t, namespace, ctx.signal),
     ]);
     const raw = planSync(local, remote, base);
