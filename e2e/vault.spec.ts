@@ -142,6 +142,7 @@ test('push from the UI, see the version on the timeline, diff two versions, rest
   await dialog.getByTestId('restore-target').fill(target);
   await dialog.getByTestId('restore-start').click();
   await expect(dialog.getByTestId('restore-result')).toContainText('Restored 1 file', { timeout: 60_000 });
+  await expect(page.getByTestId('toast-success').filter({ hasText: 'Restore complete' })).toContainText(/\b1 file into /);
   await shot(page, 'vault-restored');
   await dialog.getByTestId('restore-close').click();
 

@@ -24,6 +24,11 @@ export function formatCount(n: number): string {
   return n.toLocaleString();
 }
 
+/** "1 file", "2 files", "10,000 files". */
+export function countOf(n: number, noun: string): string {
+  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60000) return `${(ms / 1000).toFixed(1)} s`;

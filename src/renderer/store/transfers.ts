@@ -1,7 +1,7 @@
 // Upload / download / delete: start the job, track it, refresh the listing when it ends.
 import type { CallOutput } from '../../shared/contract';
 import { call } from '../client';
-import { baseName } from '../format';
+import { baseName, countOf } from '../format';
 import { useBrowser } from './browser';
 import { useJobs, whenFinished } from './jobs';
 import { toast } from './toasts';
@@ -27,7 +27,7 @@ export async function startUpload(paths: Array<{ path: string; name: string }>, 
   void whenFinished(jobId).then((end) => {
     const b = useBrowser.getState();
     if (b.profileId === ctx.profileId && b.bucket === ctx.bucket && b.prefix === prefix) void b.refresh();
-    if (end.status === 'succeeded') toast.success('Upload complete', `${files.length} file(s) to ${ctx.bucket}/${prefix}`);
+    if (end.status === 'succeeded') toast.success('Upload complete', `${countOf(files.length, 'file')} to ${ctx.bucket}/${prefix}`);
     else if (end.status === 'failed') toast.error('Upload failed', end.error ?? 'failed');
   });
   return jobId;

@@ -3,6 +3,7 @@
 import { create } from 'zustand';
 import type { AppErrorShape, JobInfo, Vault, VaultPushResult, VaultRestoreResult, VaultSource } from '../../../shared/contract';
 import { call } from '../../client';
+import { countOf } from '../../format';
 import { useApp } from '../../store/app';
 import { useJobs, whenFinished } from '../../store/jobs';
 import { toast } from '../../store/toasts';
@@ -41,7 +42,7 @@ export async function startRestore(vault: Vault, source: VaultSource, target: st
   useJobs.getState().track(jobId, 'vault.restore', `Restore ${what} of ${vault.name}`);
   void whenFinished(jobId).then((end) => {
     const r = restoreResult(end);
-    if (r) toast.success('Restore complete', `${r.files} file(s) into ${r.target}`);
+    if (r) toast.success('Restore complete', `${countOf(r.files, 'file')} into ${r.target}`);
     // "not empty, confirm overwrite" is answered in the restore dialog
     else if (end.status === 'failed' && end.error && end.error.code !== 'CONFIRM_REQUIRED') toast.error('Restore failed', end.error);
   });
