@@ -13,45 +13,71 @@ import { AppError } from '../errors';
 const ALLOWED = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory', 'SymbolicLink', 'Link']);
 const DEVICES = new Set(['CharacterDevice', 'BlockDevice', 'FIFO']);
 
-/** Checks entries one by one; remembers symlinks so nothing is written or resolved through one. */
+/** Why an entry is refused (EntryGuard internals; check() turns it into the restore's error). */
+class Refusal extends Error {}
+
+/**
+ * Checks entries one by one; remembers symlinks so nothing is written or resolved through one.
+ * Restore uses check(); push uses admits() with the same rules so that it never stores an entry a
+ * restore would refuse (pack.ts scanTree).
+ */
 export class EntryGuard {
   private links = new Set<string>();
 
   /** The entry's normalized relative path, or throws BAD_INPUT saying why it is refused. */
   check(rawPath: string, type: string, linkpath?: string): string {
-    const refuse = (why: string) => new AppError('BAD_INPUT', `the vault holds an unsafe entry, nothing was restored: ${JSON.stringify(rawPath)} ${why}`);
-    if (DEVICES.has(type)) throw refuse(`is a device file or FIFO (${type})`);
-    if (!ALLOWED.has(type)) throw refuse(`has an unsupported type (${type})`);
-    const path = this.relative(rawPath, refuse);
+    try {
+      return this.admit(rawPath, type, linkpath);
+    } catch (e) {
+      if (!(e instanceof Refusal)) throw e;
+      throw new AppError('BAD_INPUT', `the vault holds an unsafe entry, nothing was restored: ${JSON.stringify(rawPath)} ${e.message}`);
+    }
+  }
+
+  /** undefined if the entry is safe (and now remembered), else why it is refused. */
+  admits(rawPath: string, type: string, linkpath?: string): string | undefined {
+    try {
+      this.admit(rawPath, type, linkpath);
+      return undefined;
+    } catch (e) {
+      if (e instanceof Refusal) return e.message;
+      throw e;
+    }
+  }
+
+  private admit(rawPath: string, type: string, linkpath?: string): string {
+    if (DEVICES.has(type)) throw new Refusal(`is a device file or FIFO (${type})`);
+    if (!ALLOWED.has(type)) throw new Refusal(`has an unsupported type (${type})`);
+    const path = this.relative(rawPath);
     if (type === 'SymbolicLink' || type === 'Link') {
-      if (!linkpath) throw refuse('is a link without a target');
-      if (posix.isAbsolute(linkpath) || win32.isAbsolute(linkpath)) throw refuse(`links to an absolute path (${linkpath})`);
+      if (!linkpath) throw new Refusal('is a link without a target');
+      if (posix.isAbsolute(linkpath) || win32.isAbsolute(linkpath)) throw new Refusal(`links to an absolute path (${linkpath})`);
       // a symlink resolves from its folder, a hard link from the archive root
       const target = posix.normalize(type === 'SymbolicLink' ? posix.join(posix.dirname(path), linkpath) : linkpath);
-      if (target === '..' || target.startsWith('../')) throw refuse(`links outside the target folder (${linkpath})`);
-      this.throughLink(target, refuse);
+      if (target === '..' || target.startsWith('../')) throw new Refusal(`links outside the target folder (${linkpath})`);
+      this.throughLink(target);
     }
     if (type === 'SymbolicLink') this.links.add(path);
     return path;
   }
 
-  private relative(raw: string, refuse: (why: string) => AppError): string {
-    if (raw.includes('\0')) throw refuse('contains a NUL byte');
-    if (posix.isAbsolute(raw) || win32.isAbsolute(raw) || /^[a-zA-Z]:/.test(raw)) throw refuse('is an absolute path');
+  private relative(raw: string): string {
+    if (raw.includes('\0')) throw new Refusal('contains a NUL byte');
+    if (posix.isAbsolute(raw) || win32.isAbsolute(raw) || /^[a-zA-Z]:/.test(raw)) throw new Refusal('is an absolute path');
     const parts = raw.split('/').filter((p) => p !== '' && p !== '.');
-    if (parts.includes('..')) throw refuse('contains ".."');
-    if (!parts.length) throw refuse('is empty');
+    if (parts.includes('..')) throw new Refusal('contains ".."');
+    if (!parts.length) throw new Refusal('is empty');
     const path = parts.join('/');
-    this.throughLink(path, refuse);
+    this.throughLink(path);
     return path;
   }
 
   /** Refuses a path whose parent folders include a symlink from this archive. */
-  private throughLink(path: string, refuse: (why: string) => AppError): void {
+  private throughLink(path: string): void {
     const parts = path.split('/');
     for (let i = 1; i < parts.length; i++) {
       const prefix = parts.slice(0, i).join('/');
-      if (this.links.has(prefix)) throw refuse(`goes through the symlink ${prefix}`);
+      if (this.links.has(prefix)) throw new Refusal(`goes through the symlink ${prefix}`);
     }
   }
 }

@@ -116,6 +116,30 @@ describe('vault packing', () => {
     assert.deepEqual(await readdir(join(part, 'b/deep')), ['z.txt']);
   });
 
+  it('skips, with a warning, the symlinks a restore would refuse (absolute, out of the folder, through a link), so what it packs restores', async () => {
+    const dir = await tempDir('s3deck-pack-');
+    await mkdir(join(dir, 'sub'));
+    await writeFile(join(dir, 'sub/file.txt'), 'kept');
+    await symlink('/etc/passwd', join(dir, 'abs'));
+    await symlink('../../outside', join(dir, 'sub/up'));
+    await symlink('sub', join(dir, 'dirlink'));
+    await symlink('dirlink/file.txt', join(dir, 'via')); // resolved through the symlink dirlink
+    await symlink('sub/../sub/file.txt', join(dir, 'inside'));
+    const scan = await scanTree(dir);
+    assert.deepEqual(scan.entries.map((e) => e.path), ['dirlink', 'inside', 'sub', 'sub/file.txt']);
+    assert.deepEqual(scan.warnings, [
+      'skipped abs: it links to an absolute path (/etc/passwd), which a restore refuses',
+      'skipped sub/up: it links outside the target folder (../../outside), which a restore refuses',
+      'skipped via: it goes through the symlink dirlink, which a restore refuses',
+    ]);
+    const { tar } = await packToBuffer(dir);
+    const out = join(await tempDir('s3deck-x-'), 'restored');
+    assert.deepEqual(await extract(tar, out), { files: 1, bytes: 4 });
+    assert.equal(await readlink(join(out, 'dirlink')), 'sub');
+    assert.equal(await readFile(join(out, 'inside'), 'utf8'), 'kept');
+    assert.deepEqual((await readdir(out)).sort(), ['dirlink', 'inside', 'sub']);
+  });
+
   it('refuses ../evil, absolute paths, escaping links and devices, writing nothing outside or inside', async () => {
     const cases: [string, Buffer][] = [
       ['..', rawTar([{ path: 'ok.txt', body: 'fine' }, { path: '../evil', body: 'evil' }])],

@@ -7,6 +7,7 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { Pack, Parser, type ReadEntry } from 'tar';
 import type { ManifestEntry } from '../../shared/vault';
 import { AppError } from '../errors';
+import { EntryGuard } from './extract';
 
 export interface ScannedEntry {
   path: string;
@@ -23,7 +24,7 @@ export interface ScannedEntry {
 /**
  * The folder's entries in tar order: depth-first, names sorted (byte order), a directory before
  * its contents. Symlinks are entries (never followed); sockets, FIFOs and devices are skipped
- * with a warning.
+ * with a warning, as are the entries a restore would refuse (see below).
  */
 export async function scanTree(dir: string): Promise<{ entries: ScannedEntry[]; warnings: string[]; bytes: number }> {
   const entries: ScannedEntry[] = [];
@@ -33,19 +34,32 @@ export async function scanTree(dir: string): Promise<{ entries: ScannedEntry[]; 
     throw new AppError('NOT_FOUND', `the vault folder ${dir} cannot be read`, String(e));
   });
   if (!root.isDirectory()) throw new AppError('BAD_INPUT', `${dir} is not a folder`);
+  // the restore's own rules (extract.ts): an entry it would refuse — a symlink to an absolute
+  // path, out of the folder or through another symlink, a name like "c:x" — is skipped here with a
+  // warning, so a vault S3 Deck pushed always restores
+  const guard = new EntryGuard();
+  const unsafe = (path: string, type: string, link?: string): boolean => {
+    const why = guard.admits(path, type, link);
+    if (why) warnings.push(`skipped ${path}: it ${why}, which a restore refuses`);
+    return why !== undefined;
+  };
   const walk = async (rel: string): Promise<void> => {
     const names = (await readdir(rel ? join(dir, rel) : dir)).sort(byteOrder);
     for (const name of names) {
       const path = rel ? `${rel}/${name}` : name;
       const st = await lstat(join(dir, path));
       if (st.isDirectory()) {
+        if (unsafe(path, 'Directory')) continue;
         entries.push({ path, type: 'dir', size: 0, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777, ctimeMs: st.ctimeMs });
         await walk(path);
       } else if (st.isFile()) {
+        if (unsafe(path, 'File')) continue;
         entries.push({ path, type: 'file', size: st.size, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777, ctimeMs: st.ctimeMs });
         bytes += st.size;
       } else if (st.isSymbolicLink()) {
-        entries.push({ path, type: 'symlink', size: 0, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777, ctimeMs: st.ctimeMs, linkTarget: await readlink(join(dir, path)) });
+        const linkTarget = await readlink(join(dir, path));
+        if (unsafe(path, 'SymbolicLink', linkTarget)) continue;
+        entries.push({ path, type: 'symlink', size: 0, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777, ctimeMs: st.ctimeMs, linkTarget });
       } else {
         warnings.push(`skipped ${path}: not a regular file, folder or symlink (socket, FIFO or device)`);
       }
