@@ -30,7 +30,7 @@ export class EntryGuard {
       return this.admit(rawPath, type, linkpath);
     } catch (e) {
       if (!(e instanceof Refusal)) throw e;
-      throw new AppError('BAD_INPUT', `the vault holds an unsafe entry, nothing was restored: ${JSON.stringify(rawPath)} ${e.message}`);
+      throw new AppError('BAD_INPUT', `the vault holds an unsafe entry, nothing was restored: ${JSON.stringify(rawPath)} ${e.message} (restore chosen files to leave it out)`);
     }
   }
 
@@ -95,7 +95,7 @@ export interface ExtractResult {
 
 /**
  * A writable that unpacks the tar bytes written to it into `dir` (which must exist), refusing the
- * archive at the first unsafe entry. Only entries selected by `paths` are written.
+ * archive at the first unsafe entry it would write. Only entries selected by `paths` are written.
  */
 export function extractInto(dir: string, paths?: string[]): { sink: Writable; result: () => ExtractResult; settle: () => Promise<void> } {
   const guard = new EntryGuard();
@@ -111,8 +111,13 @@ export function extractInto(dir: string, paths?: string[]): { sink: Writable; re
       if (failure) return false;
       const entry = e as ReadEntry;
       try {
-        const rel = guard.check(path, entry.type, entry.linkpath);
-        if (!selected(rel, want)) return false;
+        // an entry left out of a selection is never written, so it cannot be unsafe: a vault with
+        // one bad entry still restores the files chosen around it
+        if (want && !selected(path.split('/').filter((p) => p !== '' && p !== '.').join('/'), want)) {
+          guard.admits(path, entry.type, entry.linkpath); // remembers it if it is a safe symlink
+          return false;
+        }
+        guard.check(path, entry.type, entry.linkpath);
         if (typeof entry.mode === 'number') entry.mode &= 0o777; // no setuid/setgid/sticky from an archive
         if (entry.type !== 'Directory' && entry.type !== 'SymbolicLink') {
           result.files++;

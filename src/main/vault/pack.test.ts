@@ -160,6 +160,25 @@ describe('vault packing', () => {
     }
   });
 
+  it('restores chosen files around an unsafe entry it leaves out, and still refuses one chosen or reached through', async () => {
+    const tar = rawTar([
+      { path: 'pw', type: 'SymbolicLink', linkpath: '/etc/passwd' },
+      { path: 'd', type: 'SymbolicLink', linkpath: '/etc' },
+      { path: 'd/passwd', body: 'x' },
+      { path: 'keep/a.txt', body: 'aaa' },
+    ]);
+    const parent = await tempDir('s3deck-around-');
+    await assert.rejects(extract(tar, join(parent, 'all')), /unsafe entry, nothing was restored: "pw" links to an absolute path \(\/etc\/passwd\) \(restore chosen files to leave it out\)/);
+    assert.equal(existsSync(join(parent, 'all')), false);
+    assert.deepEqual(await extract(tar, join(parent, 'chosen'), ['keep/a.txt']), { files: 1, bytes: 3 });
+    assert.deepEqual(await readdir(join(parent, 'chosen')), ['keep']);
+    assert.equal(await readFile(join(parent, 'chosen/keep/a.txt'), 'utf8'), 'aaa');
+    for (const paths of [['pw'], ['d/passwd']]) {
+      await assert.rejects(extract(tar, join(parent, 'bad'), paths), /unsafe entry/, paths.join());
+      assert.equal(existsSync(join(parent, 'bad')), false);
+    }
+  });
+
   it('refuses bytes that are not a tar, and a truncated tar, as CORRUPTED', async () => {
     const { tar } = await packToBuffer(await sampleTree());
     for (const [name, bytes] of [['garbage', Buffer.alloc(4096, 0x41)], ['truncated inside a file body', tar.subarray(0, 1030)]] as const) {
