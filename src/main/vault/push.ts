@@ -108,7 +108,10 @@ async function encryptAndUpload(
     },
   });
   const sink = new PartSink(v.s3, { bucket: v.bucket, key: p.key, partSize: p.partSize, queueSize: QUEUE, metadata: p.metadata, signal });
-  await pipeline([p.source, ...p.checks, counter, encryptStream(v.key, { signal, plainHash: p.plainHash }), sink], { signal }).catch(async (e: unknown) => {
+  // the ciphertext goes straight into the sink's part buffers (encryptStream's `sink`); the
+  // stream reaching the sink carries nothing but its end, which completes the upload
+  const encrypt = encryptStream(v.key, { signal, plainHash: p.plainHash, sink: (b) => sink.accept(b) });
+  await pipeline([p.source, ...p.checks, counter, encrypt, sink], { signal }).catch(async (e: unknown) => {
     await sink.settled(); // its multipart upload is aborted by then
     throw e;
   });

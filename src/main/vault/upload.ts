@@ -136,6 +136,16 @@ export class PartSink extends Writable {
     }
   }
 
+  /**
+   * Takes bytes without going through the stream (encryptStream's `sink`): resolves once they are
+   * copied into a part buffer, so the caller may reuse its buffer at once. Calls must not overlap,
+   * nor mix with stream writes; end the stream (with nothing written) to complete the upload.
+   */
+  async accept(chunk: Buffer): Promise<void> {
+    if (this.failure) throw this.failure;
+    await this.put(chunk);
+  }
+
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
     if (this.failure) return cb(this.failure as Error);
     this.put(chunk).then(() => cb(), (e: unknown) => cb(e as Error));

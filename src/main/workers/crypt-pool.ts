@@ -29,6 +29,17 @@ export class CryptPool {
     return { result: { parts: r.parts.map((b) => Buffer.from(b)), tags: Buffer.from(r.tags) }, input: r.input };
   }
 
+  /**
+   * As run(), but the output bytes (batchOutput order) are written into `out`, which is
+   * transferred both ways like `data`: for a caller that recycles its output buffers.
+   */
+  async runInto(op: CipherOp, key: Uint8Array, counter: number, data: ArrayBuffer, length: number, final: boolean, out: ArrayBuffer, signal?: AbortSignal): Promise<{ out: Buffer; input: ArrayBuffer }> {
+    const task: CryptTask = { op, key, counter, data, length, final, out };
+    const r = (await this.pool.run(task, { transferList: [data, out], ...(signal ? { signal } : {}) })) as CryptResult;
+    if (!r.out || r.outLength === undefined) throw new Error('the crypt worker returned no output buffer');
+    return { out: Buffer.from(r.out, 0, r.outLength), input: r.input };
+  }
+
   async close(): Promise<void> {
     await this.pool.destroy();
   }

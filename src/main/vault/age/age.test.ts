@@ -75,6 +75,33 @@ describe('age: round trips', () => {
     }
   });
 
+  it('sink: every output byte goes to the sink in order, the stream stays empty, and the pool reuses its output buffers', async (t) => {
+    const hashes = new HashPool(1);
+    t.after(() => hashes.close());
+    const id = generateIdentity();
+    for (const [n, pool] of [[0, undefined], [CHUNK + 1, undefined], [9 * BATCH_CHUNKS * CHUNK + 12345, undefined], [3 * MiB + 5, null]] as const) {
+      const data = randomBytes(n);
+      const copies: Buffer[] = [];
+      const refs: Buffer[] = [];
+      const session = hashes.session();
+      const sink = async (b: Buffer) => {
+        refs.push(b);
+        await new Promise((r) => setImmediate(r)); // a sink that takes its time, as an upload does
+        copies.push(Buffer.from(b)); // the bytes are ours only until we resolve
+      };
+      const r = await run(encryptStream(toRecipients(id.recipient), { pool, plainHash: session, sink }), data, [7, 65536, 100000, 3]);
+      const how = `${n} bytes (${pool === null ? 'in-thread' : 'pool'})`;
+      assert.equal(r.error, undefined, how);
+      assert.equal(r.out.length, 0, `${how}: nothing on the readable side`);
+      assert.ok((await decryptBuffer(toIds(id.identity), Buffer.concat(copies))).equals(data), `${how}: round trip`);
+      assert.equal((await session.digest()).sha256, createHash('sha256').update(data).digest('hex'), `${how}: plainHash`);
+      // reused: some bytes the sink was handed have since been overwritten by later batches
+      const overwritten = refs.filter((b, i) => !b.equals(copies[i]!)).length;
+      if (n > 8 * BATCH_CHUNKS * CHUNK) assert.ok(overwritten > 0, `${how}: output buffers reused`);
+      else assert.equal(overwritten, 0, how);
+    }
+  });
+
   it('two encryptions of the same input differ (fresh file key and nonce)', async () => {
     const data = Buffer.from('same');
     const a = await encryptBuffer(pass('p'), data);

@@ -37,6 +37,16 @@ export function batchOutput(r: BatchResult): Buffer[] {
   return out;
 }
 
+/** Writes batchOutput(r) into `out`, contiguously; returns the length written. */
+export function writeBatch(r: BatchResult, out: Uint8Array): number {
+  let o = 0;
+  for (const b of batchOutput(r)) {
+    out.set(b, o);
+    o += b.length;
+  }
+  return o;
+}
+
 /** Splits a batch into its chunks (views); the last may be short (or empty: an empty payload). */
 export function splitChunks(data: Uint8Array, unit: number): Uint8Array[] {
   const out: Uint8Array[] = [];

@@ -77,7 +77,7 @@ class EncryptTransform extends ChunkTransform {
     const header = encodeHeader(await makeStanzas(this.key, fileKey), fileKey);
     const nonce = randomBytes(NONCE_SIZE);
     this.payloadKey = payloadKey(fileKey, nonce);
-    this.push(Buffer.concat([header, nonce]));
+    await this.output(Buffer.concat([header, nonce]));
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {

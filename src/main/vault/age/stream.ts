@@ -17,8 +17,14 @@ export const BATCH_CHUNKS = 64;
 /** Batches smaller than this are ciphered on the calling thread (cheaper than a round trip). */
 const POOL_MIN_BYTES = 256 * 1024;
 
+interface Output {
+  bufs: Buffer[];
+  /** A recycled output buffer bufs lies in (sink mode): reused once the sink is done with it. */
+  out?: ArrayBuffer;
+}
+
 interface Slot {
-  promise: Promise<Buffer[]>;
+  promise: Promise<Output>;
   settled: boolean;
 }
 
@@ -33,6 +39,14 @@ export interface CipherOptions {
    * call its digest().
    */
   plainHash?: HashSession | undefined;
+  /**
+   * Sealing only: every output byte goes, in order, to this function (awaited) instead of the
+   * stream's readable side, which then ends empty. Batches from the pool are written into a few
+   * output buffers that are reused as soon as the sink resolves, so the sink must be done with
+   * the bytes by then (copy them: PartSink.accept does). No per-chunk buffers reach the caller's
+   * thread, and with them goes most of its garbage collection.
+   */
+  sink?: ((bytes: Buffer) => Promise<void>) | undefined;
 }
 
 /** Batches lent to the hash session and not back yet, at most (bounded memory if it lags). */
@@ -47,6 +61,9 @@ export abstract class ChunkTransform extends Transform {
   private queue: Slot[] = [];
   /** Batch buffers the workers handed back, reused for the next batches (fresh pages are slow). */
   private spare: ArrayBuffer[] = [];
+  /** Output buffers (sink mode) back from the sink, for the next batches. */
+  private spareOut: ArrayBuffer[] = [];
+  private readonly sink: ((bytes: Buffer) => Promise<void>) | undefined;
   private readonly unit: number;
   private readonly pool: CryptPool | null;
   private readonly maxInFlight: number;
@@ -69,6 +86,7 @@ export abstract class ChunkTransform extends Transform {
     this.maxInFlight = this.pool ? this.pool.threads * 2 : 1;
     this.signal = opts.signal;
     this.plainHash = op === 'seal' ? opts.plainHash : undefined;
+    this.sink = op === 'seal' ? opts.sink : undefined;
     // an already-aborted signal fails the first write (see guard), not the bare stream
     if (this.signal && !this.signal.aborted) this.signal.addEventListener('abort', this.onAbort, { once: true });
   }
@@ -127,14 +145,25 @@ export abstract class ChunkTransform extends Transform {
     const key = this.payloadKey as Uint8Array;
     const counter = this.counter;
     this.counter += Math.ceil(n / this.unit);
-    let promise: Promise<Buffer[]>;
+    let promise: Promise<Output>;
     if (this.pool && n >= POOL_MIN_BYTES) {
       const size = this.unit * BATCH_CHUNKS;
       const spare = this.spare.pop();
       const buf = spare && spare.byteLength >= n ? spare : new ArrayBuffer(Math.max(n, size));
       this.consume(n, new Uint8Array(buf, 0, n));
-      const ran = this.pool.run(this.op, key, counter, buf, n, final, this.signal);
-      promise = ran.then(({ result }) => batchOutput(result));
+      let ran: Promise<{ input: ArrayBuffer }>;
+      if (this.sink) {
+        const sealed = Math.ceil(n / CHUNK) * SEALED_CHUNK;
+        const spareOut = this.spareOut.pop();
+        const out = spareOut && spareOut.byteLength >= sealed ? spareOut : new ArrayBuffer(Math.max(sealed, SEALED_CHUNK * BATCH_CHUNKS));
+        const into = this.pool.runInto(this.op, key, counter, buf, n, final, out, this.signal);
+        promise = into.then((r) => ({ bufs: [r.out], out: r.out.buffer as ArrayBuffer }));
+        ran = into;
+      } else {
+        const plain = this.pool.run(this.op, key, counter, buf, n, final, this.signal);
+        promise = plain.then(({ result }) => ({ bufs: batchOutput(result) }));
+        ran = plain;
+      }
       const hasher = this.plainHash;
       if (!hasher) void ran.then(({ input }) => this.recycle(input), () => undefined);
       else this.hashNext(() => ran.then(({ input }) => this.hashLent.push(hasher.lend(input, n).then((b) => this.recycle(b), () => undefined))));
@@ -154,7 +183,7 @@ export abstract class ChunkTransform extends Transform {
       } catch (e) {
         error = e;
       }
-      promise = result ? Promise.resolve(batchOutput(result)) : Promise.reject(error);
+      promise = result ? Promise.resolve({ bufs: batchOutput(result) }) : Promise.reject(error);
     }
     const slot: Slot = { promise, settled: false };
     promise.then(
@@ -185,8 +214,18 @@ export abstract class ChunkTransform extends Transform {
   private async drain(keep: number): Promise<void> {
     while (this.queue.length > 0 && (this.queue.length > keep || (this.queue[0] as Slot).settled)) {
       const slot = this.queue.shift() as Slot;
-      for (const b of await slot.promise) this.push(b);
+      const r = await slot.promise;
+      if (this.sink) {
+        for (const b of r.bufs) await this.sink(b);
+        if (r.out && this.spareOut.length <= this.maxInFlight) this.spareOut.push(r.out);
+      } else for (const b of r.bufs) this.push(b);
     }
+  }
+
+  /** Emits bytes ahead of the payload (the header): to the sink if there is one. */
+  protected async output(b: Buffer): Promise<void> {
+    if (this.sink) await this.sink(b);
+    else this.push(b);
   }
 
   /** Feeds payload bytes (plaintext to seal, or sealed chunks to open). */
