@@ -2,7 +2,8 @@
 // age encryption throughput (src/main/vault/age): encryptStream / decryptStream vs OpenSSL.
 //
 //   encrypt    : S3DECK_BENCH_AGE_MIB (default 1024) MiB from memory through encryptStream into a
-//                counting sink — with the worker pool (all threads), a 1-thread pool, and in-thread
+//                counting sink — with the worker pool (all threads), a 1-thread pool, and in-thread;
+//                and through the pool into a `sink` function, as the push does
 //   decrypt    : that ciphertext (kept in memory) through decryptStream, pool and in-thread; one
 //                untimed run of each first checks every plaintext byte against the input
 //   references : node:crypto chacha20-poly1305 on the main thread over 64 KiB chunks (the ceiling of
@@ -171,6 +172,13 @@ try {
     await pipeline(source(), age.encryptStream(key, { pool }), sink.w);
     return sink.bytes();
   };
+  // the push's path: the ciphertext handed to a sink (PartSink.accept copies it into its parts)
+  // from a few recycled output buffers instead of pushed per chunk
+  const encRunSink = async (pool) => {
+    let bytes = 0;
+    await pipeline(source(), age.encryptStream(key, { pool, sink: async (b) => void (bytes += b.length) }), countingSink().w);
+    return bytes;
+  };
   // references first, while the process is fresh (no garbage from the big runs yet)
   const speed = await opensslSpeed();
   age.encryptStream(key, { pool: null }).destroy(); // its constructor raises glibc's malloc thresholds (workers/malloc.ts), as in every real run
@@ -186,7 +194,10 @@ try {
   const decRun = (pool, sink = countingSink().w) => pipeline(sealedSource(), age.decryptStream(idKey, { pool }), sink);
   await decRun(poolN, checkingSink()); // correctness, untimed: every plaintext byte is compared
   await decRun(null, checkingSink());
+  const sinkBytes = await encRunSink(poolN);
+  if (sinkBytes !== sealed.length) throw new Error(`the sink got ${sinkBytes} bytes, the stream ${sealed.length}`);
   const encN = await best(REPS, () => encRun(poolN));
+  const encS = await best(REPS, () => encRunSink(poolN));
   const enc1 = await best(REPS, () => encRun(pool1));
   const enc0 = await best(REPS, () => encRun(null));
   const dec = await best(REPS, () => decRun(poolN));
@@ -195,6 +206,7 @@ try {
   ref = Math.max(speed, speed2);
 
   add({ case: `encryptStream, pool of ${threads} threads`, bytes: SIZE, seconds: encN.seconds, mbps: rate(encN.seconds), ratio: rate(encN.seconds) / ref, ratioOf: 'openssl speed (1 core)', note: cpuNote(encN) });
+  add({ case: `encryptStream into a sink (the push's path), pool of ${threads}`, bytes: SIZE, seconds: encS.seconds, mbps: rate(encS.seconds), ratio: rate(encS.seconds) / ref, ratioOf: 'openssl speed (1 core)', note: cpuNote(encS) });
   add({ case: 'encryptStream, pool of 1 thread', bytes: SIZE, seconds: enc1.seconds, mbps: rate(enc1.seconds), ratio: rate(enc1.seconds) / ref, ratioOf: 'openssl speed (1 core)', note: cpuNote(enc1) });
   add({ case: 'encryptStream, in-thread (pool: null)', bytes: SIZE, seconds: enc0.seconds, mbps: rate(enc0.seconds), ratio: rate(enc0.seconds) / ref, ratioOf: 'openssl speed (1 core)', note: cpuNote(enc0) });
   add({ case: `decryptStream, pool of ${threads} threads`, bytes: SIZE, seconds: dec.seconds, mbps: rate(dec.seconds), ratio: rate(dec.seconds) / ref, ratioOf: 'openssl speed (1 core)', note: cpuNote(dec) });
