@@ -97,6 +97,27 @@ for (const target of targets) {
       assert.equal(await uploadsLeft(bucket, t), 0);
     });
 
+    it('accept() (how the push feeds it) lands byte-exact; after the sink is destroyed it refuses and starts no upload', async (t) => {
+      const bucket = await freshBucket(s3, 'vupa');
+      const data = randomBytes(11 * MiB + 7);
+      const sink = new PartSink(s3, { bucket, key: 'accepted', partSize: 5 * MiB, queueSize: 2, metadata: {} });
+      const reused = Buffer.alloc(MiB);
+      for (let off = 0; off < data.length; off += MiB) {
+        const n = data.copy(reused, 0, off, off + MiB); // the caller's one buffer, reused at once
+        await sink.accept(reused.subarray(0, n));
+      }
+      await pipeline(Readable.from([]), sink); // the end completes the upload
+      assert.ok((await read(bucket, 'accepted')).equals(data));
+
+      const dead = new PartSink(s3, { bucket, key: 'dead', partSize: 5 * MiB, queueSize: 2, metadata: {} });
+      dead.on('error', () => undefined); // as pipeline() would listen
+      dead.destroy(new Error('elsewhere in the pipeline'));
+      await dead.settled();
+      await assert.rejects(dead.accept(randomBytes(6 * MiB)), /elsewhere in the pipeline/);
+      assert.equal(await exists(bucket, 'dead'), false);
+      assert.equal(await uploadsLeft(bucket, t), 0);
+    });
+
     it('cancel (abort signal) mid-upload: rejects, no object, no multipart upload left', async (t) => {
       const bucket = await freshBucket(s3, 'vupc');
       const ac = new AbortController();

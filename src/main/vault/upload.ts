@@ -92,11 +92,17 @@ export class PartSink extends Writable {
 
   private async startPart(buf: Buffer, length: number): Promise<void> {
     if (!this.uploadId) {
+      this.checkOpen();
       const r = await this.s3.send(
         new CreateMultipartUploadCommand({ Bucket: this.o.bucket, Key: this.o.key, ContentType: this.contentType, Metadata: this.o.metadata }),
         this.opts,
       );
       if (!r.UploadId) throw new Error('the endpoint returned no UploadId');
+      if (this.destroyed) {
+        // destroyed while the upload was being created: _destroy saw none to abort
+        await this.s3.send(new AbortMultipartUploadCommand({ Bucket: this.o.bucket, Key: this.o.key, UploadId: r.UploadId })).catch(() => undefined);
+        this.checkOpen();
+      }
       this.uploadId = r.UploadId;
     }
     const PartNumber = this.parts.length + 1;
@@ -143,7 +149,13 @@ export class PartSink extends Writable {
    */
   async accept(chunk: Buffer): Promise<void> {
     if (this.failure) throw this.failure;
+    this.checkOpen();
     await this.put(chunk);
+  }
+
+  /** Nothing may start once the stream is destroyed (an error or cancel elsewhere in the pipeline). */
+  private checkOpen(): void {
+    if (this.destroyed) throw (this.errored ?? new Error('the upload was closed before it completed'));
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
