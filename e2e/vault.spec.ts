@@ -1,7 +1,7 @@
 // The vault end to end on the sandbox: configure a vault, push from the UI, see the version on the
 // timeline, push again (unchanged), change files and push, diff the two versions, follow one file's
 // history, and restore one file of the first version into a new folder.
-import { access, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createBucket, expect, nav, pickProfile, shot, testWithOwnHost as test } from './fixtures';
 
@@ -59,6 +59,7 @@ test('push from the UI, see the version on the timeline, diff two versions, rest
   await writeFile(join(dir, '.env'), 'TOKEN=one\n');
   await writeFile(join(dir, 'keys', 'id.txt'), 'key v1\n');
   await writeFile(join(dir, 'notes.md'), '# notes\n');
+  await symlink('/etc/hostname', join(dir, 'host-link')); // a restore would refuse it: skipped, with a warning
 
   await nav(page, 'buckets');
   await pickProfile(page, 'Local sandbox');
@@ -89,11 +90,15 @@ test('push from the UI, see the version on the timeline, diff two versions, rest
   await expect(rows.first()).toHaveAttribute('data-latest', 'true');
   await expect(page.getByTestId('version-panel')).toHaveAttribute('data-version', v1);
   await expect(page.locator('[data-testid="file-row"][data-path=".env"]')).toBeVisible();
+  await expect(result.locator('.warnings li')).toHaveText(['skipped host-link: it links to an absolute path (/etc/hostname), which a restore refuses']);
+  await expect(page.locator('[data-testid="file-row"][data-path="host-link"]')).toHaveCount(0);
 
   // the same folder again: "unchanged", nothing new on the timeline
   await page.getByTestId('vault-push').click();
   await expect(result).toHaveAttribute('data-status', 'unchanged', { timeout: 60_000 });
   await expect(result).toContainText('nothing was uploaded');
+  await expect(result.locator('.warnings li')).toHaveText([/^skipped host-link: /]); // said on every push
+  await shot(page, 'vault-push-unchanged-warning');
   await expect(rows).toHaveCount(1);
 
   // change one file, add one, remove one → a second version on top

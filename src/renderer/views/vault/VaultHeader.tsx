@@ -3,7 +3,7 @@ import type { AppErrorShape, Vault } from '../../../shared/contract';
 import { errorShape } from '../../client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { JobProgress } from '../../components/JobProgress';
-import { formatBytes, formatCount, formatDate } from '../../format';
+import { countOf, formatBytes, formatCount, formatDate } from '../../format';
 import { useJobs } from '../../store/jobs';
 import { useProfiles } from '../../store/profiles';
 import { useVault } from '../../store/vault';
@@ -116,22 +116,25 @@ export function VaultHeader({ vault, onEdit }: { vault: Vault; onEdit: () => voi
 
 function PushOutcome({ result }: { result: ReturnType<typeof pushResult> }) {
   if (!result) return <p className="ok-text">Pushed.</p>;
-  const what = `${formatCount(result.files)} files, ${formatBytes(result.plainSize)}`;
+  const what = `${countOf(result.files, 'file')}, ${formatBytes(result.plainSize)}`;
+  // what the pack skipped (special files, links a restore would refuse): said on every push
+  const warnings = result.warnings.length ? (
+    <ul className="warnings">
+      {result.warnings.map((w) => (
+        <li key={w}>{w}</li>
+      ))}
+    </ul>
+  ) : null;
   return result.status === 'unchanged' ? (
     <div className="push-outcome unchanged" data-testid="push-result" data-status="unchanged">
       <strong>Unchanged</strong> — the folder matches the latest version ({what}); nothing was uploaded.
+      {warnings}
     </div>
   ) : (
     <div className="push-outcome pushed" data-testid="push-result" data-status="pushed" data-version={result.versionId ?? ''}>
       <strong>Pushed</strong> version <code>{result.versionId ?? '?'}</code> ({what})
       {result.pruned ? ` · ${result.pruned} old version${result.pruned === 1 ? '' : 's'} pruned` : ''}
-      {result.warnings.length ? (
-        <ul className="warnings">
-          {result.warnings.map((w) => (
-            <li key={w}>{w}</li>
-          ))}
-        </ul>
-      ) : null}
+      {warnings}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Vault, VaultVersionDetails } from '../../../shared/contract';
 import { DiffView } from '../../components/DiffView';
-import { formatBytes, formatCount, formatDate } from '../../format';
+import { countOf, formatBytes, formatDate } from '../../format';
 import { toast } from '../../store/toasts';
 import { useVault } from '../../store/vault';
 import { promote, setSlot } from './actions';
@@ -132,7 +132,7 @@ function VersionPanel({ vault }: { vault: Vault }) {
 function Summary({ d }: { d: VaultVersionDetails }) {
   return (
     <span className="small version-summary" data-testid="version-summary">
-      {formatCount(d.files)} files · {formatBytes(d.plainSize)} packed · {formatBytes(d.size)} encrypted · SHA-256{' '}
+      {countOf(d.files, 'file')} · {formatBytes(d.plainSize)} packed · {formatBytes(d.size)} encrypted · SHA-256{' '}
       <code title={d.sha256}>{d.sha256.slice(0, 12)}…</code>
     </span>
   );
