@@ -173,7 +173,7 @@ try {
     return sink.bytes();
   };
   // the push's path: the ciphertext handed to a sink (PartSink.accept copies it into its parts)
-  // from a few recycled output buffers instead of pushed per chunk
+  // straight from the lane's shared memory instead of in buffers of its own
   const encRunSink = async (pool) => {
     let bytes = 0;
     await pipeline(source(), age.encryptStream(key, { pool, sink: async (b) => void (bytes += b.length) }), countingSink().w);

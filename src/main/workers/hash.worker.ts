@@ -4,10 +4,10 @@ import { createReadStream } from 'node:fs';
 import type { MessagePort } from 'node:worker_threads';
 
 /**
- * Messages of a 'port' task: a chunk (hashed, dropped), a lent buffer (data[0, length) hashed,
- * then the buffer posted back for reuse), or null (end: the task resolves with the digest).
+ * Messages of a 'port' task: a chunk (hashed, dropped), a lent view of shared memory (hashed,
+ * then acknowledged with an empty message), or null (end: the task resolves with the digest).
  */
-export type HashPortMessage = Uint8Array | { lent: ArrayBuffer; length: number } | null;
+export type HashPortMessage = Uint8Array | { lent: Uint8Array } | null;
 
 export type HashTask =
   | { kind: 'file'; path: string; start?: number; end?: number }
@@ -43,9 +43,9 @@ function hashPort(port: MessagePort): Promise<HashResult> {
         h.update(msg);
         bytes += msg.byteLength;
       } else {
-        h.update(new Uint8Array(msg.lent, 0, msg.length));
-        bytes += msg.length;
-        port.postMessage(msg.lent, [msg.lent]);
+        h.update(msg.lent);
+        bytes += msg.lent.byteLength;
+        port.postMessage(null);
       }
     });
   });

@@ -178,35 +178,38 @@ describe('HashPool', () => {
   });
 
   describe('session lend', () => {
-    it('hashes lent buffers without a copy, in order with copied chunks, and hands each back', async () => {
+    it('hashes lent views of shared memory in place, in order with copied chunks, and acknowledges each', async () => {
       const data = randomBytes(5 * MiB + 333);
       const s = pool.session();
-      const back: Promise<ArrayBuffer>[] = [];
+      const shared = new Uint8Array(new SharedArrayBuffer(data.length + 100));
+      const acks: Promise<void>[] = [];
       let off = 0;
       for (const [i, n] of [MiB, 1000, MiB + 5, 7, 2 * MiB, 5 * MiB].entries()) {
         const part = data.subarray(off, Math.min(data.length, off + n));
-        off += part.length;
-        if (i % 2 === 1) {
-          s.update(part); // copied: the caller keeps it
-          continue;
+        if (i % 2 === 1) s.update(part); // copied: the caller keeps it
+        else {
+          shared.set(part, off + 50); // views at odd offsets: only the view's bytes count
+          acks.push(s.lend(shared.subarray(off + 50, off + 50 + part.length)));
         }
-        const lent = new ArrayBuffer(part.length + 100); // bigger than the data: only [0, length) counts
-        new Uint8Array(lent).set(part);
-        back.push(s.lend(lent, part.length));
-        assert.equal(lent.byteLength, 0, 'transferred: detached here');
+        off += part.length;
       }
       assert.equal(off, data.length);
-      const returned = await Promise.all(back);
-      assert.deepEqual(returned.map((b) => b.byteLength), [MiB, MiB + 5, 2 * MiB].map((n) => n + 100), 'the very buffers come back');
+      await Promise.all(acks);
       const r = await s.digest();
       assert.equal(r.sha256, sha256(data));
       assert.equal(r.bytes, data.length);
     });
 
+    it('refuses to lend memory that is not shared (it would be read while the caller changes it)', async () => {
+      const s = pool.session();
+      await assert.rejects(s.lend(new Uint8Array(8)), /shared memory/);
+      assert.deepEqual(await s.digest(), { sha256: EMPTY_SHA256, bytes: 0 });
+    });
+
     it('refuses a lend or an update once the session has ended', async () => {
       const s = pool.session();
       s.abandon();
-      await assert.rejects(s.lend(new ArrayBuffer(8), 8), /ended/);
+      await assert.rejects(s.lend(new Uint8Array(new SharedArrayBuffer(8))), /ended/);
       assert.throws(() => s.update(new Uint8Array(1)), /ended/);
       // the worker task still ends cleanly (and before the pool closes)
       assert.deepEqual(await s.digest(), { sha256: EMPTY_SHA256, bytes: 0 });

@@ -23,10 +23,10 @@ export interface HashSession {
   /** Hashes a copy of the chunk (the caller keeps its buffer). */
   update(chunk: Uint8Array): void;
   /**
-   * Hashes data[0, length) without a copy: the buffer is transferred to the worker (detached
-   * here) and handed back once hashed. Ordered with update() calls.
+   * Hashes a view of shared memory without a copy: resolves once the worker has read it (the
+   * caller must not change those bytes before). Ordered with update() calls.
    */
-  lend(data: ArrayBuffer, length: number): Promise<ArrayBuffer>;
+  lend(view: Uint8Array): Promise<void>;
   digest(): Promise<HashResult>;
   /** Ends the worker task without waiting for its digest. */
   abandon(): void;
@@ -54,8 +54,8 @@ export class HashPool {
     const done = this.pool.run(task, { transferList: [port2], ...(signal ? { signal } : {}) }) as Promise<HashResult>;
     done.catch(() => undefined); // observed by digest(); an abandoned session must not crash the process
     let ended = false;
-    const lent: { resolve: (b: ArrayBuffer) => void; reject: (e: Error) => void }[] = [];
-    port1.on('message', (b: ArrayBuffer) => lent.shift()?.resolve(b));
+    const lent: { resolve: () => void; reject: (e: Error) => void }[] = [];
+    port1.on('message', () => lent.shift()?.resolve());
     port1.unref(); // the task's promise (piscina) keeps the process alive while it matters
     const post = (msg: HashPortMessage, transfer: ArrayBuffer[]) => {
       if (ended) throw new Error('hash session already ended');
@@ -77,9 +77,10 @@ export class HashPool {
         owned.set(chunk);
         post(owned, [owned.buffer]);
       },
-      lend(data, length) {
-        return new Promise<ArrayBuffer>((resolve, reject) => {
-          post({ lent: data, length }, [data]);
+      lend(view) {
+        if (!(view.buffer instanceof SharedArrayBuffer)) return Promise.reject(new Error('lend() takes a view of shared memory'));
+        return new Promise<void>((resolve, reject) => {
+          post({ lent: view }, []);
           lent.push({ resolve, reject });
         });
       },

@@ -1,32 +1,22 @@
-// Streaming age payload: a Transform that batches 64 KiB chunks (BATCH_CHUNKS per task), ciphers
-// the batches in the crypt worker pool (small batches in-thread), keeps a few in flight and emits
-// results in order. Subclasses produce / consume the header.
+// Streaming age payload: a Transform that batches 64 KiB chunks (BATCH_CHUNKS per batch),
+// ciphers the batches in the crypt worker pool through a lane of shared memory (small batches
+// in-thread), keeps a few in flight and emits results in order. Subclasses produce / consume the
+// header.
 import { Transform, type TransformCallback } from 'node:stream';
 import { AppError, toAppError } from '../../errors';
-import { sharedCryptPool, type CryptPool } from '../../workers/crypt-pool';
+import type { CryptLane } from '../../workers/crypt-lane';
+import { BATCH_CHUNKS, sharedCryptPool, type CryptPool } from '../../workers/crypt-pool';
 import { raiseMallocThresholds } from '../../workers/malloc';
 import type { HashSession } from '../../workers/pool';
-import { AUTH_FAILED, CHUNK, SEALED_CHUNK, batchOutput, cipherBatch, type BatchResult } from './chunks';
+import { AUTH_FAILED, cipherBatch, unitOf } from './chunks';
 import { corrupted } from './format';
 
-/**
- * 64 chunks = 4 MiB of plaintext per worker task: fewer messages and thread wake-ups than 1 MiB
- * (a 1 GiB push measured ~3% less CPU; tools/bench/vault.bench.mjs).
- */
-export const BATCH_CHUNKS = 64;
+export { BATCH_CHUNKS };
 /** Batches smaller than this are ciphered on the calling thread (cheaper than a round trip). */
 const POOL_MIN_BYTES = 256 * 1024;
 
-interface Output {
-  bufs: Buffer[];
-  /** A recycled output buffer bufs lies in (sink mode): reused once the sink is done with it. */
-  out?: ArrayBuffer;
-}
-
-interface Slot {
-  promise: Promise<Output>;
-  settled: boolean;
-}
+/** A batch in flight: in a lane slot (with the hash session reading its input, maybe), or done here. */
+type Batch = { slot: number; hashed: Promise<void> | undefined } | { out: Buffer } | { error: unknown };
 
 export interface CipherOptions {
   signal?: AbortSignal | undefined;
@@ -34,23 +24,19 @@ export interface CipherOptions {
   pool?: CryptPool | null | undefined;
   /**
    * Sealing only: every plaintext byte is fed, in order, to this hash session (a worker thread).
-   * Batches the crypt pool hands back are lent to it as they are, without a copy, and reused
-   * once it returns them. When the stream has finished, the session holds the whole plaintext:
-   * call its digest().
+   * Batches ciphered in the pool are lent to it in shared memory, without a copy. When the
+   * stream has finished, the session holds the whole plaintext: call its digest().
    */
   plainHash?: HashSession | undefined;
   /**
    * Sealing only: every output byte goes, in order, to this function (awaited) instead of the
-   * stream's readable side, which then ends empty. Batches from the pool are written into a few
-   * output buffers that are reused as soon as the sink resolves, so the sink must be done with
-   * the bytes by then (copy them: PartSink.accept does). No per-chunk buffers reach the caller's
-   * thread, and with them goes most of its garbage collection.
+   * stream's readable side, which then ends empty. Bytes from the pool are views of shared
+   * memory that is reused as soon as the sink resolves, so the sink must be done with the bytes
+   * by then (copy them: PartSink.accept does). This spares the copy out of shared memory that the
+   * readable side needs.
    */
   sink?: ((bytes: Buffer) => Promise<void>) | undefined;
 }
-
-/** Batches lent to the hash session and not back yet, at most (bounded memory if it lags). */
-const HASH_BACKLOG = 8;
 
 export abstract class ChunkTransform extends Transform {
   /** Payload key; set by the subclass before any payload byte is fed. */
@@ -58,21 +44,15 @@ export abstract class ChunkTransform extends Transform {
   private counter = 0;
   private pending: Buffer[] = [];
   private pendingLen = 0;
-  private queue: Slot[] = [];
-  /** Batch buffers the workers handed back, reused for the next batches (fresh pages are slow). */
-  private spare: ArrayBuffer[] = [];
-  /** Output buffers (sink mode) back from the sink, for the next batches. */
-  private spareOut: ArrayBuffer[] = [];
+  private queue: Batch[] = [];
+  /** Opened with the first batch big enough for the pool. */
+  private lane: CryptLane | null = null;
   private readonly sink: ((bytes: Buffer) => Promise<void>) | undefined;
   private readonly unit: number;
   private readonly pool: CryptPool | null;
   private readonly maxInFlight: number;
   private readonly signal: AbortSignal | undefined;
   private readonly plainHash: HashSession | undefined;
-  /** Resolves once every batch dispatched so far has been posted to plainHash (in order). */
-  private hashPosted: Promise<void> = Promise.resolve();
-  /** Lent batches on their way back from plainHash. */
-  private hashLent: Promise<void>[] = [];
   private readonly onAbort = () => this.destroy(new AppError('CANCELLED', 'cancelled'));
 
   constructor(
@@ -81,9 +61,9 @@ export abstract class ChunkTransform extends Transform {
   ) {
     super({ highWaterMark: 4 << 20 });
     raiseMallocThresholds();
-    this.unit = op === 'seal' ? CHUNK : SEALED_CHUNK;
+    this.unit = unitOf(op);
     this.pool = opts.pool === undefined ? sharedCryptPool() : opts.pool;
-    this.maxInFlight = this.pool ? this.pool.threads * 2 : 1;
+    this.maxInFlight = this.pool ? this.pool.laneSlots : 1;
     this.signal = opts.signal;
     this.plainHash = op === 'seal' ? opts.plainHash : undefined;
     this.sink = op === 'seal' ? opts.sink : undefined;
@@ -94,8 +74,9 @@ export abstract class ChunkTransform extends Transform {
   override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
     this.signal?.removeEventListener('abort', this.onAbort);
     if (err) this.plainHash?.abandon();
-    for (const s of this.queue) s.promise.catch(() => undefined);
+    for (const b of this.queue) if ('slot' in b) b.hashed?.catch(() => undefined);
     this.queue = [];
+    this.lane?.close();
     cb(err);
   }
 
@@ -145,84 +126,52 @@ export abstract class ChunkTransform extends Transform {
     const key = this.payloadKey as Uint8Array;
     const counter = this.counter;
     this.counter += Math.ceil(n / this.unit);
-    let promise: Promise<Output>;
     if (this.pool && n >= POOL_MIN_BYTES) {
-      const size = this.unit * BATCH_CHUNKS;
-      const spare = this.spare.pop();
-      const buf = spare && spare.byteLength >= n ? spare : new ArrayBuffer(Math.max(n, size));
-      this.consume(n, new Uint8Array(buf, 0, n));
-      let ran: Promise<{ input: ArrayBuffer }>;
-      if (this.sink) {
-        const sealed = Math.ceil(n / CHUNK) * SEALED_CHUNK;
-        const spareOut = this.spareOut.pop();
-        const out = spareOut && spareOut.byteLength >= sealed ? spareOut : new ArrayBuffer(Math.max(sealed, SEALED_CHUNK * BATCH_CHUNKS));
-        const into = this.pool.runInto(this.op, key, counter, buf, n, final, out, this.signal);
-        promise = into.then((r) => ({ bufs: [r.out], out: r.out.buffer as ArrayBuffer }));
-        ran = into;
-      } else {
-        const plain = this.pool.run(this.op, key, counter, buf, n, final, this.signal);
-        promise = plain.then(({ result }) => ({ bufs: batchOutput(result) }));
-        ran = plain;
-      }
-      const hasher = this.plainHash;
-      if (!hasher) void ran.then(({ input }) => this.recycle(input), () => undefined);
-      else this.hashNext(() => ran.then(({ input }) => this.hashLent.push(hasher.lend(input, n).then((b) => this.recycle(b), () => undefined))));
-    } else {
-      let result: BatchResult | undefined;
-      let error: unknown;
-      try {
-        // chunk by chunk: views of the input where a chunk lies in one buffer, else a copy of it
-        const chunks: Uint8Array[] = [];
-        for (let left = n; left > 0; left -= this.unit) chunks.push(this.consume(Math.min(this.unit, left)));
-        const hasher = this.plainHash;
-        if (hasher) {
-          const copy = Buffer.concat(chunks); // views of the caller's buffers: hashed from a copy
-          this.hashNext(async () => hasher.update(copy));
-        }
-        result = cipherBatch(this.op, key, counter, chunks.length ? chunks : [new Uint8Array(0)], final); // synchronous: views stay valid
-      } catch (e) {
-        error = e;
-      }
-      promise = result ? Promise.resolve({ bufs: batchOutput(result) }) : Promise.reject(error);
+      // the readable side keeps what it is given: its batches come in buffers of their own
+      const lane = (this.lane ??= this.pool.lane(this.op, key, !this.sink));
+      const { slot, input } = lane.acquire();
+      this.consume(n, input);
+      // the hash worker reads the input while a crypt worker does (both only read it)
+      const hashed = this.plainHash?.lend(input.subarray(0, n));
+      hashed?.catch(() => undefined); // observed in drain
+      lane.submit(slot, n, counter, final);
+      this.queue.push({ slot, hashed });
+      return;
     }
-    const slot: Slot = { promise, settled: false };
-    promise.then(
-      () => (slot.settled = true),
-      () => (slot.settled = true),
-    );
-    this.queue.push(slot);
+    try {
+      // chunk by chunk: views of the input where a chunk lies in one buffer, else a copy of it
+      const chunks: Uint8Array[] = [];
+      for (let left = n; left > 0; left -= this.unit) chunks.push(this.consume(Math.min(this.unit, left)));
+      if (this.plainHash) this.plainHash.update(Buffer.concat(chunks)); // views of the caller's buffers: hashed from a copy
+      this.queue.push({ out: cipherBatch(this.op, key, counter, chunks.length ? chunks : [new Uint8Array(0)], final) }); // synchronous: views stay valid
+    } catch (error) {
+      this.queue.push({ error });
+    }
   }
 
-  private recycle(input: ArrayBuffer): void {
-    if (this.spare.length <= this.maxInFlight) this.spare.push(input);
-  }
-
-  /** Chains a post to plainHash after the previous ones (a failure is the batch's: see drain). */
-  private hashNext(post: () => Promise<unknown>): void {
-    this.hashPosted = this.hashPosted.then(post).then(() => undefined);
-    this.hashPosted.catch(() => undefined);
-  }
-
-  /** Waits while too many batches are with plainHash; at the end (all), for all of them. */
-  private async hashSettled(all: boolean): Promise<void> {
-    if (!this.plainHash) return;
-    if (all) await this.hashPosted;
-    while (this.hashLent.length > (all ? 0 : HASH_BACKLOG)) await this.hashLent.shift();
+  private ready(b: Batch): boolean {
+    return !('slot' in b) || (this.lane as CryptLane).done(b.slot);
   }
 
   /** Emits finished batches in order; waits while more than `keep` are in flight. */
   private async drain(keep: number): Promise<void> {
-    while (this.queue.length > 0 && (this.queue.length > keep || (this.queue[0] as Slot).settled)) {
-      const slot = this.queue.shift() as Slot;
-      const r = await slot.promise;
-      if (this.sink) {
-        for (const b of r.bufs) await this.sink(b);
-        if (r.out && this.spareOut.length <= this.maxInFlight) this.spareOut.push(r.out);
-      } else for (const b of r.bufs) this.push(b);
+    while (this.queue.length > 0 && (this.queue.length > keep || this.ready(this.queue[0] as Batch))) {
+      const b = this.queue.shift() as Batch;
+      if ('error' in b) throw b.error;
+      if ('out' in b) {
+        await this.output(b.out);
+        continue;
+      }
+      const lane = this.lane as CryptLane;
+      const out = await lane.result(b.slot);
+      if (this.destroyed) return;
+      await this.output(Buffer.from(out.buffer, out.byteOffset, out.byteLength));
+      await b.hashed;
+      lane.release(b.slot);
     }
   }
 
-  /** Emits bytes ahead of the payload (the header): to the sink if there is one. */
+  /** Emits bytes (the header, or ciphered batches): to the sink if there is one. */
   protected async output(b: Buffer): Promise<void> {
     if (this.sink) await this.sink(b);
     else this.push(b);
@@ -237,9 +186,8 @@ export abstract class ChunkTransform extends Transform {
     const batch = this.unit * BATCH_CHUNKS;
     // hold back at least one byte: only then is it certain the batch holds no last chunk
     while (this.pendingLen > batch) {
+      if (this.queue.length >= this.maxInFlight) await this.drain(this.maxInFlight - 1); // bounded memory; frees the next slot
       this.dispatch(batch, false);
-      if (this.queue.length >= this.maxInFlight) await this.drain(this.maxInFlight - 1); // bounded memory
-      await this.hashSettled(false);
     }
     await this.drain(this.maxInFlight - 1);
   }
@@ -248,9 +196,14 @@ export abstract class ChunkTransform extends Transform {
   protected async finish(): Promise<void> {
     if (this.op === 'open' && this.counter === 0 && this.pendingLen === 0) throw corrupted('the payload is missing (truncated file)');
     const full = Math.floor((this.pendingLen - 1) / this.unit);
-    if (full > 0 && this.pool) this.dispatch(full * this.unit, false);
+    if (full > 0 && this.pool) {
+      if (this.queue.length >= this.maxInFlight) await this.drain(this.maxInFlight - 1);
+      this.dispatch(full * this.unit, false);
+    }
+    if (this.queue.length >= this.maxInFlight) await this.drain(this.maxInFlight - 1);
     this.dispatch(this.pendingLen, true);
     await this.drain(0);
-    await this.hashSettled(true);
+    this.lane?.close();
+    this.lane = null;
   }
 }
