@@ -32,8 +32,8 @@ export interface CipherOptions {
    * Sealing only: every output byte goes, in order, to this function (awaited) instead of the
    * stream's readable side, which then ends empty. Bytes from the pool are views of shared
    * memory that is reused as soon as the sink resolves, so the sink must be done with the bytes
-   * by then (copy them: PartSink.accept does). This spares the copy out of shared memory that the
-   * readable side needs.
+   * by then (copy them: PartSink.accept does). The readable side instead gets each batch in a
+   * buffer of its own, which a worker must fill and hand over.
    */
   sink?: ((bytes: Buffer) => Promise<void>) | undefined;
 }
@@ -177,6 +177,11 @@ export abstract class ChunkTransform extends Transform {
     else this.push(b);
   }
 
+  /** Waits until another batch may start: bounded memory, and the lane's next slot is free. */
+  private async room(): Promise<void> {
+    if (this.queue.length >= this.maxInFlight) await this.drain(this.maxInFlight - 1);
+  }
+
   /** Feeds payload bytes (plaintext to seal, or sealed chunks to open). */
   protected async feed(chunk: Buffer): Promise<void> {
     if (chunk.length > 0) {
@@ -186,7 +191,7 @@ export abstract class ChunkTransform extends Transform {
     const batch = this.unit * BATCH_CHUNKS;
     // hold back at least one byte: only then is it certain the batch holds no last chunk
     while (this.pendingLen > batch) {
-      if (this.queue.length >= this.maxInFlight) await this.drain(this.maxInFlight - 1); // bounded memory; frees the next slot
+      await this.room();
       this.dispatch(batch, false);
     }
     await this.drain(this.maxInFlight - 1);
@@ -197,10 +202,10 @@ export abstract class ChunkTransform extends Transform {
     if (this.op === 'open' && this.counter === 0 && this.pendingLen === 0) throw corrupted('the payload is missing (truncated file)');
     const full = Math.floor((this.pendingLen - 1) / this.unit);
     if (full > 0 && this.pool) {
-      if (this.queue.length >= this.maxInFlight) await this.drain(this.maxInFlight - 1);
+      await this.room();
       this.dispatch(full * this.unit, false);
     }
-    if (this.queue.length >= this.maxInFlight) await this.drain(this.maxInFlight - 1);
+    await this.room();
     this.dispatch(this.pendingLen, true);
     await this.drain(0);
     this.lane?.close();
