@@ -61,6 +61,7 @@ if (!missing.length) {
     const data = randomBytes(3 * 65536 + 4321);
 
     it('X25519: recipientOf matches age-keygen; ours → age -d -i; age -r (two recipients), age -a → ours', async () => {
+      const data = randomBytes(5 * 2 ** 20 + 4321); // several batches: the worker pool's path both ways
       const dir = await tempDir('s3deck-age-');
       const a = await keygen(dir, 'a');
       const b = await keygen(dir, 'b');
