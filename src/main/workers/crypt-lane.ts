@@ -29,7 +29,7 @@ export interface LaneSpec {
   op: CipherOp;
   key: Uint8Array;
   slots: number;
-  /** Slot s: input at s·(inCap+outCap), output right after it. */
+  /** Slot s: input at s·(inCap+outCap), output right after it (a transfer lane's: error text only). */
   inCap: number;
   outCap: number;
   ctrl: SharedArrayBuffer;
@@ -48,7 +48,7 @@ export interface Delivery {
   out: ArrayBuffer;
 }
 
-export type WorkerMessage = { kind: 'attach'; lane: LaneSpec } | { kind: 'detach'; id: number } | { kind: 'exit' };
+export type WorkerMessage = { kind: 'attach'; lane: LaneSpec } | { kind: 'detach'; id: number };
 
 /** What a lane needs from its pool. */
 export interface LaneHost {
@@ -97,11 +97,6 @@ export class CryptLane {
     return this.spec.slots;
   }
 
-  /** Input capacity of a slot, in bytes. */
-  get capacity(): number {
-    return this.spec.inCap;
-  }
-
   /** The next slot in ring order and its input area; throws if it is still in use. */
   acquire(): { slot: number; input: Uint8Array } {
     this.check();
@@ -140,9 +135,13 @@ export class CryptLane {
       const r = waitAsync(this.ctrl, w + F_STATE, st, POLL_MS);
       if (r.async) await r.value;
     }
-    const out = new Uint8Array(this.spec.data, this.offset(slot) + this.spec.inCap, this.ctrl[w + F_OUT_LENGTH]);
-    if (Atomics.load(this.ctrl, w + F_STATE) === S_FAILED) throw new Error(new TextDecoder().decode(out));
-    if (!this.spec.transfer) return out;
+    const failed = Atomics.load(this.ctrl, w + F_STATE) === S_FAILED;
+    if (failed || !this.spec.transfer) {
+      // the output, or the error's text, in the slot's output area
+      const out = new Uint8Array(this.spec.data, this.offset(slot) + this.spec.inCap, this.ctrl[w + F_OUT_LENGTH]);
+      if (failed) throw new Error(new TextDecoder().decode(out));
+      return out;
+    }
     // posted before DONE was stored, so it is on its way if it is not here yet
     const mine = this.delivered.get(slot) ?? (await new Promise<ArrayBuffer>((resolve, reject) => this.awaiting.set(slot, { resolve, reject })));
     this.delivered.delete(slot);

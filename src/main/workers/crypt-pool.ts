@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { SEALED_CHUNK, unitOf, type CipherOp } from '../vault/age/chunks';
-import { BELL_GEN, BELL_SEQ, CryptLane, type Delivery, type LaneHost, type WorkerMessage } from './crypt-lane';
+import { BELL_GEN, BELL_SEQ, CryptLane, WORDS, type Delivery, type LaneHost, type WorkerMessage } from './crypt-lane';
 import { workerFile } from './pool';
 
 /**
@@ -11,6 +11,8 @@ import { workerFile } from './pool';
 export const BATCH_CHUNKS = 32;
 /** Slots per lane, per thread: one being ciphered, one queued behind it, one being emptied. */
 const SLOTS_PER_THREAD = 3;
+/** Room for a failed batch's error text in a transfer lane's slot (longer texts are cut). */
+const ERROR_TEXT = 4096;
 /** Threads with no lane for this long exit (a new lane starts them again). */
 const IDLE_MS = 30_000;
 
@@ -54,7 +56,9 @@ export class CryptPool {
     this.start();
     const slots = this.laneSlots;
     const inCap = BATCH_CHUNKS * unitOf(op);
-    const outCap = BATCH_CHUNKS * SEALED_CHUNK; // ≥ the output of either op
+    // ≥ the output of either op; a transfer lane's outputs leave in buffers of their own, so its
+    // output areas only ever hold an error's text
+    const outCap = transfer ? ERROR_TEXT : BATCH_CHUNKS * SEALED_CHUNK;
     const spec = {
       id: this.nextId++,
       op,
@@ -62,7 +66,7 @@ export class CryptPool {
       slots,
       inCap,
       outCap,
-      ctrl: new SharedArrayBuffer(slots * 8 * 4),
+      ctrl: new SharedArrayBuffer(slots * WORDS * Int32Array.BYTES_PER_ELEMENT),
       data: new SharedArrayBuffer(slots * (inCap + outCap)),
       transfer,
     };

@@ -26,8 +26,7 @@ function serve(bell: Int32Array, port: MessagePort): void {
       for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
         const msg = m.message as WorkerMessage;
         if (msg.kind === 'attach') lanes.set(msg.lane.id, { ...msg.lane, ctrl: new Int32Array(msg.lane.ctrl) });
-        else if (msg.kind === 'detach') lanes.delete(msg.id);
-        else return; // 'exit'
+        else lanes.delete(msg.id);
       }
     }
     const list = [...lanes.values()];

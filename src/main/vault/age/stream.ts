@@ -74,7 +74,6 @@ export abstract class ChunkTransform extends Transform {
   override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
     this.signal?.removeEventListener('abort', this.onAbort);
     if (err) this.plainHash?.abandon();
-    for (const b of this.queue) if ('slot' in b) b.hashed?.catch(() => undefined);
     this.queue = [];
     this.lane?.close();
     cb(err);
