@@ -3,7 +3,7 @@
 //
 //   encrypt    : S3DECK_BENCH_AGE_MIB (default 1024) MiB from memory through encryptStream into a
 //                counting sink — with the worker pool (all threads), a 1-thread pool, and in-thread;
-//                and through the pool into a `sink` function, as the push does
+//                and through the pool into the push's sink (PartSink, over an S3 client that answers at once)
 //   decrypt    : that ciphertext (kept in memory) through decryptStream, pool and in-thread; one
 //                untimed run of each first checks every plaintext byte against the input
 //   references : node:crypto chacha20-poly1305 on the main thread over 64 KiB chunks (the ceiling of
@@ -15,40 +15,52 @@
 // each row therefore also gives our MB per CPU-second (user + system, all threads of the process)
 // and that figure's ratio to openssl, which stays comparable when other processes share the cores.
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
-import { MB, MiB, ROOT, bundleSources, exec, fmtBytes, now, report } from './lib.mjs';
+import { MB, MiB, bundleSources, exec, fmtBytes, now, report } from './lib.mjs';
 
 const SIZE = Number(process.env.S3DECK_BENCH_AGE_MIB ?? 1024) * MiB;
 const REPS = Number(process.env.S3DECK_BENCH_REPS ?? 3);
 const log = (s) => console.log(`[age] ${s}`);
 
 /**
- * The age module: from the built core (dist/main/core.js) if it exports it as `age` (and
- * CryptPool), else an esbuild bundle of src/main/vault/age + the crypt worker into
- * .tmp/bench-age/ (the pool finds the worker next to the bundle, as it does in dist/main/).
+ * The age module, the crypt pool and the push's PartSink: an esbuild bundle of their sources into
+ * .tmp/bench-age/ (the pool finds the crypt worker next to the bundle, as it does in dist/main/).
  */
 async function loadAge() {
-  const core = join(ROOT, 'dist/main/core.js');
-  // import the core only if its export list names `age`: loading it for nothing grows the heap,
-  // and a bigger heap makes every GC (which the cipher's garbage triggers) slower
-  const tail = existsSync(core) ? readFileSync(core, 'utf8').slice(-4000) : '';
-  if (/export\s*\{[^}]*\bage\b/.test(tail)) {
-    const m = await import(pathToFileURL(core).href).catch(() => ({}));
-    if (m.age?.encryptStream && m.CryptPool) return { age: m.age, pool: m, from: 'dist/main/core.js' };
-  }
   const out = await bundleSources(
     '.tmp/bench-age',
-    { age: 'src/main/vault/age/index.ts', 'crypt-pool': 'src/main/workers/crypt-pool.ts', 'workers/crypt.worker': 'src/main/workers/crypt.worker.ts' },
+    {
+      age: 'src/main/vault/age/index.ts',
+      'crypt-pool': 'src/main/workers/crypt-pool.ts',
+      upload: 'src/main/vault/upload.ts',
+      'workers/crypt.worker': 'src/main/workers/crypt.worker.ts',
+    },
     { splitting: true },
   );
-  const age = await import(pathToFileURL(join(out, 'age.js')).href);
-  const pool = await import(pathToFileURL(join(out, 'crypt-pool.js')).href);
-  return { age, pool, from: '.tmp/bench-age (esbuild of src/main/vault/age, crypt worker from src/main/workers)' };
+  const load = (name) => import(pathToFileURL(join(out, `${name}.js`)).href);
+  const [age, pool, upload] = await Promise.all([load('age'), load('crypt-pool'), load('upload')]);
+  return { age, pool, PartSink: upload.PartSink, from: '.tmp/bench-age (esbuild of src/main/vault/age, the crypt pool and worker, vault/upload.ts)' };
+}
+
+/**
+ * The push's sink (vault/upload.ts PartSink: 16 MiB part windows of shared memory that the crypt
+ * workers write into) over an S3 client that answers at once: the row times what the push does
+ * with the bytes, not a network.
+ */
+function partSink(PartSink) {
+  let bytes = 0;
+  const s3 = {
+    send: async (cmd) => {
+      if (cmd.input.ContentLength !== undefined) bytes += cmd.input.ContentLength;
+      return { UploadId: 'bench', ETag: '"bench"' };
+    },
+  };
+  const sink = new PartSink(s3, { bucket: 'bench', key: 'bench', partSize: 16 * MiB, queueSize: 4, metadata: {} });
+  return { sink, bytes: () => bytes };
 }
 
 // plaintext: views of a 16 MiB random pattern, repeated (a source that costs next to nothing)
@@ -150,7 +162,7 @@ async function best(reps, fn) {
 const rows = [];
 const pools = [];
 try {
-  const { age, pool: poolMod, from } = await loadAge();
+  const { age, pool: poolMod, PartSink, from } = await loadAge();
   const threads = Math.max(1, Math.min(4, availableParallelism()));
   log(`age from ${from}; ${fmtBytes(SIZE)}; pool of ${threads} threads; load average ${loadavg()[0].toFixed(2)}${loadavg()[0] > 1 ? ' — the machine is busy: expect noisy numbers' : ''}`);
   const key = { kind: 'x25519', identities: [], recipients: [] };
@@ -172,12 +184,14 @@ try {
     await pipeline(source(), age.encryptStream(key, { pool }), sink.w);
     return sink.bytes();
   };
-  // the push's path: the ciphertext handed to a sink (PartSink.accept copies it into its parts)
-  // straight from the lane's shared memory instead of in buffers of its own
+  // the push's path: the ciphertext written by the crypt workers straight into the part buffers of
+  // the push's sink (PartSink, a CipherSink); encryptStream's readable side then ends empty
   const encRunSink = async (pool) => {
-    let bytes = 0;
-    await pipeline(source(), age.encryptStream(key, { pool, sink: async (b) => void (bytes += b.length) }), countingSink().w);
-    return bytes;
+    const { sink, bytes } = partSink(PartSink);
+    await pipeline(source(), age.encryptStream(key, { pool, sink }), countingSink().w);
+    sink.end();
+    await sink.settled();
+    return bytes();
   };
   // references first, while the process is fresh (no garbage from the big runs yet)
   const speed = await opensslSpeed();

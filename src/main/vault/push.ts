@@ -108,9 +108,9 @@ async function encryptAndUpload(
     },
   });
   const sink = new PartSink(v.s3, { bucket: v.bucket, key: p.key, partSize: p.partSize, queueSize: QUEUE, metadata: p.metadata, signal });
-  // the ciphertext goes straight into the sink's part buffers (encryptStream's `sink`); the
-  // stream reaching the sink carries nothing but its end, which completes the upload
-  const encrypt = encryptStream(v.key, { signal, plainHash: p.plainHash, sink: (b) => sink.accept(b) });
+  // the crypt workers write the ciphertext straight into the sink's part buffers (PartSink is a
+  // CipherSink); the stream reaching the sink carries nothing but its end, which completes the upload
+  const encrypt = encryptStream(v.key, { signal, plainHash: p.plainHash, sink });
   await pipeline([p.source, ...p.checks, counter, encrypt, sink], { signal }).catch(async (e: unknown) => {
     await sink.settled(); // its multipart upload is aborted by then
     throw e;

@@ -1,7 +1,8 @@
-// PartSink (the push's uploader) against RGW and the sandbox: multipart and single-PUT uploads
-// land byte-exact with their metadata, parts go out as UNSIGNED-PAYLOAD, and a failed or
+// PartSink (the push's uploader): its ring of part windows against a slow fake client (no window
+// rewritten in flight, queueSize kept); and against RGW and the sandbox: multipart and single-PUT
+// uploads land byte-exact with their metadata, parts go out as UNSIGNED-PAYLOAD, and a failed or
 // cancelled stream leaves neither an object nor a multipart upload behind.
-import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CompleteMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -10,6 +11,53 @@ import { describe, it } from 'node:test';
 import { createS3Client } from '../s3/client-factory';
 import { freshBucket, testTargets } from '../testing/targets';
 import { PartSink } from './upload';
+
+describe('PartSink ring (an S3 client that answers after a while)', () => {
+  it('sends every window as it lies, never writes one that is in flight, keeps queueSize parts in flight at most', async () => {
+    const data = randomBytes(40 * MiB + 11);
+    const parts = new Map<number, Buffer>();
+    let inFlight = 0;
+    let most = 0;
+    const problems: string[] = [];
+    let completed: { PartNumber?: number }[] = [];
+    const s3 = {
+      send: async (cmd: { input: Record<string, unknown> }) => {
+        const input = cmd.input;
+        if (cmd instanceof UploadPartCommand) {
+          const body = input.Body as Buffer;
+          const sent = Buffer.from(body); // what it held when sent
+          most = Math.max(most, ++inFlight);
+          // part 12 (the ring's second round) lags far behind the others, which overtake it: its window must wait
+          await new Promise((r) => setTimeout(r, input.PartNumber === 12 ? 300 : 1 + Math.random() * 5));
+          if (!body.equals(sent)) problems.push(`part ${String(input.PartNumber)} was overwritten while in flight`);
+          if (!(body.buffer instanceof SharedArrayBuffer)) problems.push('a part was copied out of the ring');
+          parts.set(input.PartNumber as number, sent);
+          inFlight--;
+          return { ETag: `"e${String(input.PartNumber)}"` };
+        }
+        if (cmd instanceof CompleteMultipartUploadCommand) completed = (input.MultipartUpload as { Parts: { PartNumber?: number }[] }).Parts;
+        return { UploadId: 'u1' };
+      },
+    } as unknown as S3Client;
+    const sink = new PartSink(s3, { bucket: 'b', key: 'k', partSize: MiB, queueSize: 2, metadata: {}, maxPending: 5 * MiB });
+    await feedRing(sink, data, [183, 2097664, 700001, 2097664, 3]);
+    await pipeline(Readable.from([]), sink);
+    assert.deepEqual(problems, []);
+    assert.ok(most <= 2, `at most queueSize parts in flight (${most})`);
+    assert.deepEqual(completed.map((p) => p.PartNumber), [...parts.keys()].sort((a, b) => a - b));
+    assert.ok(Buffer.concat([...parts.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1])).equals(data));
+  });
+
+  it('refuses to reserve more than maxPending, or more than it takes at once', async () => {
+    const s3 = { send: async () => ({ UploadId: 'u1', ETag: '"e"' }) } as unknown as S3Client;
+    const sink = new PartSink(s3, { bucket: 'b', key: 'k', partSize: MiB, queueSize: 2, metadata: {}, maxPending: 3 * MiB });
+    await assert.rejects(sink.reserve(sink.maxReserve + 1), RangeError);
+    await sink.reserve(2 * MiB);
+    await assert.rejects(sink.reserve(2 * MiB), /maxPending/);
+    await assert.rejects(sink.commit(3 * MiB), /never reserved/);
+    sink.destroy();
+  });
+});
 
 const { targets, skipped } = testTargets();
 for (const s of skipped) it(`vault upload: ${s}`, (t) => t.skip(s));
@@ -28,6 +76,24 @@ function pieces(data: Buffer, sizes: number[], failAfter?: number): Readable {
       }
     })(),
   );
+}
+
+/**
+ * Feeds `data` as encryptStream does: regions of the given sizes (cycled) reserved in order, up to
+ * two pending, each written into the sink's memory (running on into the slack where the ring
+ * ends) and committed in order.
+ */
+async function feedRing(sink: PartSink, data: Buffer, sizes: number[]): Promise<void> {
+  const pending: number[] = [];
+  for (let off = 0, i = 0; off < data.length; i++) {
+    const n = Math.min(sizes[i % sizes.length] ?? 1, data.length - off);
+    const at = await sink.reserve(n);
+    data.copy(Buffer.from(sink.memory, at, n), 0, off, off + n);
+    pending.push(n);
+    off += n;
+    if (pending.length === 2) await sink.commit(pending.shift()!);
+  }
+  while (pending.length) await sink.commit(pending.shift()!);
 }
 
 /** Records the x-amz-content-sha256 header of every request the client signs, by command. */
@@ -97,23 +163,20 @@ for (const target of targets) {
       assert.equal(await uploadsLeft(bucket, t), 0);
     });
 
-    it('accept() (how the push feeds it) lands byte-exact; after the sink is destroyed it refuses and starts no upload', async (t) => {
-      const bucket = await freshBucket(s3, 'vupa');
-      const data = randomBytes(11 * MiB + 7);
-      const sink = new PartSink(s3, { bucket, key: 'accepted', partSize: 5 * MiB, queueSize: 2, metadata: {} });
-      const reused = Buffer.alloc(MiB);
-      for (let off = 0; off < data.length; off += MiB) {
-        const n = data.copy(reused, 0, off, off + MiB); // the caller's one buffer, reused at once
-        await sink.accept(reused.subarray(0, n));
-      }
+    it('reserve/commit (how encryptStream feeds it) lands byte-exact across the ring\'s end; a destroyed sink refuses', async (t) => {
+      const bucket = await freshBucket(s3, 'vupr');
+      const data = randomBytes(31 * MiB + 7);
+      // 4 windows of 5 MiB: the 31 MiB go round the ring one and a half times
+      const sink = new PartSink(s3, { bucket, key: 'ring', partSize: 5 * MiB, queueSize: 2, metadata: {}, maxPending: 5 * MiB });
+      await feedRing(sink, data, [183, 2097664, 2097664, 1000003]);
       await pipeline(Readable.from([]), sink); // the end completes the upload
-      assert.ok((await read(bucket, 'accepted')).equals(data));
+      assert.ok((await read(bucket, 'ring')).equals(data));
 
       const dead = new PartSink(s3, { bucket, key: 'dead', partSize: 5 * MiB, queueSize: 2, metadata: {} });
       dead.on('error', () => undefined); // as pipeline() would listen
       dead.destroy(new Error('elsewhere in the pipeline'));
       await dead.settled();
-      await assert.rejects(dead.accept(randomBytes(6 * MiB)), /elsewhere in the pipeline/);
+      await assert.rejects(dead.reserve(MiB), /elsewhere in the pipeline/);
       assert.equal(await exists(bucket, 'dead'), false);
       assert.equal(await uploadsLeft(bucket, t), 0);
     });

@@ -3,7 +3,8 @@
 // Why not lib-storage's Upload (which the rest of the app uses): for a stream body it
 // concatenates every part into fresh memory (a GiB of new buffers, and the GC work that comes
 // with them, per GiB pushed), and the SDK then SHA-256s each part on the main thread for SigV4.
-// Here parts are filled into a few buffers that are reused, and sent as UNSIGNED-PAYLOAD: the
+// Here the parts are windows of one ring of shared memory, reused, into which the crypt workers
+// write the ciphertext directly (PartSink is encryptStream's CipherSink), sent as UNSIGNED-PAYLOAD: the
 // age payload authenticates itself (a Poly1305 tag per 64 KiB chunk, a MAC over the header) and
 // restore checks the plaintext SHA-256, so bytes damaged in transit are refused on restore, never
 // restored wrong. (Where the doctor enables flexible checksums, as on AWS, the SDK still adds a
@@ -22,6 +23,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { BuildMiddleware, MetadataBearer } from '@smithy/types';
 import { Writable } from 'node:stream';
+import type { CipherSink } from './age/index';
 
 export interface PartSinkOptions {
   bucket: string;
@@ -32,7 +34,12 @@ export interface PartSinkOptions {
   metadata: Record<string, string>;
   contentType?: string;
   signal?: AbortSignal;
+  /** CipherSink: the most reserved and not yet committed at once (default 16 MiB). */
+  maxPending?: number;
 }
+
+/** CipherSink: the most one reserve() may ask for (≥ a whole sealed batch of encryptStream). */
+const MAX_RESERVE = 4 << 20;
 
 const unsignedPayload: BuildMiddleware<object, MetadataBearer> = (next) => (args) => {
   (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
@@ -45,14 +52,31 @@ function unsigned<C extends { middlewareStack: object }>(cmd: C): C {
   return cmd;
 }
 
-export class PartSink extends Writable {
+/**
+ * The parts are windows of one ring of shared memory: part j is window j mod `windows`, and
+ * stream byte p lies at p mod span (span = windows × partSize). encryptStream (as a CipherSink)
+ * reserves room, has a crypt worker write its batch there, and commits; stream writes (_write)
+ * are copied in the same way. A full window is sent as it lies, with no copy; it is written again
+ * only once its upload is done. A reserved region that runs past the span goes on into the slack
+ * after it, and commit() moves that overflow to the ring's start.
+ */
+export class PartSink extends Writable implements CipherSink {
+  readonly memory: SharedArrayBuffer;
+  readonly maxReserve = MAX_RESERVE;
+  readonly maxPending: number;
+  private readonly windows: number;
+  private readonly span: number;
+  private readonly partSize: number;
   private uploadId: string | undefined;
   private parts: { ETag: string; PartNumber: number }[] = [];
-  private free: Buffer[] = [];
-  private allocated = 0;
-  private current: Buffer | undefined;
-  private filled = 0;
+  /** Stream bytes reserved, written (committed), and sent as parts (whole windows). */
+  private reserved = 0;
+  private committed = 0;
+  private partsStarted = 0;
+  /** Per window: the last part whose upload finished in it (−1: none yet). */
+  private uploadedIn: number[];
   private inFlight = new Set<Promise<void>>();
+  private wake: (() => void)[] = [];
   private failure: unknown;
   private completed = false;
   private readonly contentType: string;
@@ -63,6 +87,14 @@ export class PartSink extends Writable {
     private readonly o: PartSinkOptions,
   ) {
     super({ highWaterMark: 1 << 20 });
+    this.partSize = o.partSize;
+    this.maxPending = o.maxPending ?? 16 << 20;
+    // queueSize windows uploading, one being filled, and room for what may be pending: a
+    // reserve() then never waits on a window that only a later commit could free
+    this.windows = o.queueSize + 1 + Math.ceil(this.maxPending / o.partSize);
+    this.span = this.windows * o.partSize;
+    this.memory = new SharedArrayBuffer(this.span + MAX_RESERVE); // untouched pages cost nothing
+    this.uploadedIn = new Array<number>(this.windows).fill(-1);
     this.contentType = o.contentType ?? 'application/octet-stream';
     this.whenClosed = new Promise((resolve) => this.once('close', () => resolve()));
   }
@@ -76,21 +108,61 @@ export class PartSink extends Writable {
     return this.o.signal ? { abortSignal: this.o.signal } : {};
   }
 
-  /** A part buffer: a free one, a new one while fewer than queueSize + 1 exist, else wait. */
-  private async buffer(): Promise<Buffer> {
-    for (;;) {
-      if (this.failure) throw this.failure;
-      const b = this.free.pop();
-      if (b) return b;
-      if (this.allocated <= this.o.queueSize) {
-        this.allocated++;
-        return Buffer.allocUnsafeSlow(this.o.partSize);
+  /** CipherSink: waits until the windows the next n bytes fall in are uploaded; their offset. */
+  async reserve(n: number): Promise<number> {
+    if (n > MAX_RESERVE) throw new RangeError(`PartSink: ${n} bytes is more than one reserve takes`);
+    if (this.reserved + n - this.committed > this.maxPending) throw new Error('PartSink: more reserved than maxPending');
+    const first = Math.floor(this.reserved / this.partSize);
+    const last = Math.floor((this.reserved + n - 1) / this.partSize);
+    for (let part = first; part <= last; part++) {
+      // the part that used this window before must be sent and done; it is full and sent by now
+      // unless a caller reserved more than maxPending allows (windows are sized for that)
+      if (part - this.windows >= this.partsStarted) throw new Error('PartSink: reserve() ran past parts not yet sent');
+      while (this.uploadedIn[part % this.windows]! < part - this.windows) {
+        this.checkOpen();
+        if (this.failure) throw this.failure;
+        await new Promise<void>((resolve) => this.wake.push(resolve));
       }
-      await Promise.race(this.inFlight);
+    }
+    this.checkOpen();
+    if (this.failure) throw this.failure;
+    const at = this.reserved % this.span;
+    this.reserved += n;
+    return at;
+  }
+
+  /** CipherSink: the oldest n reserved bytes are written; full windows go out. */
+  async commit(n: number): Promise<void> {
+    if (this.committed + n > this.reserved) throw new Error('PartSink: commit of bytes never reserved');
+    const at = this.committed % this.span;
+    if (at + n > this.span) {
+      // the region ran on into the slack: its overflow belongs at the ring's start
+      const over = at + n - this.span;
+      new Uint8Array(this.memory, 0, over).set(new Uint8Array(this.memory, this.span, over));
+    }
+    this.committed += n;
+    while (this.committed - this.partsStarted * this.partSize >= this.partSize) await this.startPart(this.partSize);
+  }
+
+  /** Copies bytes in through reserve/commit (the stream's writes, and the tests'). */
+  private async put(chunk: Uint8Array): Promise<void> {
+    for (let off = 0; off < chunk.length; ) {
+      const n = Math.min(chunk.length - off, MAX_RESERVE);
+      new Uint8Array(this.memory, await this.reserve(n), n).set(chunk.subarray(off, off + n));
+      await this.commit(n);
+      off += n;
     }
   }
 
-  private async startPart(buf: Buffer, length: number): Promise<void> {
+  /** The next part's window, as a Buffer (no copy). */
+  private window(part: number, length: number): Buffer {
+    return Buffer.from(this.memory, (part % this.windows) * this.partSize, length);
+  }
+
+  /** Sends the next part (its window's first `length` bytes); waits while queueSize are in flight. */
+  private async startPart(length: number): Promise<void> {
+    while (this.inFlight.size >= this.o.queueSize) await Promise.race(this.inFlight);
+    if (this.failure) throw this.failure;
     if (!this.uploadId) {
       this.checkOpen();
       const r = await this.s3.send(
@@ -105,52 +177,23 @@ export class PartSink extends Writable {
       }
       this.uploadId = r.UploadId;
     }
-    const PartNumber = this.parts.length + 1;
-    const part = { ETag: '', PartNumber };
+    const index = this.partsStarted++;
+    const part = { ETag: '', PartNumber: index + 1 };
     this.parts.push(part);
-    const cmd = new UploadPartCommand({ Bucket: this.o.bucket, Key: this.o.key, UploadId: this.uploadId, PartNumber, Body: buf.subarray(0, length), ContentLength: length });
+    const cmd = new UploadPartCommand({ Bucket: this.o.bucket, Key: this.o.key, UploadId: this.uploadId, PartNumber: part.PartNumber, Body: this.window(index, length), ContentLength: length });
     const p: Promise<void> = this.s3.send(unsigned(cmd), this.opts).then(
       (r) => {
         part.ETag = r.ETag ?? '';
-        this.inFlight.delete(p);
-        this.free.push(buf);
+        this.uploadedIn[index % this.windows] = index;
       },
       (e: unknown) => {
-        this.inFlight.delete(p);
         this.failure ??= e;
       },
-    );
+    ).finally(() => {
+      this.inFlight.delete(p);
+      for (const w of this.wake.splice(0)) w();
+    });
     this.inFlight.add(p);
-  }
-
-  private async put(chunk: Buffer): Promise<void> {
-    let off = 0;
-    while (off < chunk.length) {
-      if (!this.current) {
-        this.current = await this.buffer();
-        this.filled = 0;
-      }
-      const n = Math.min(chunk.length - off, this.o.partSize - this.filled);
-      chunk.copy(this.current, this.filled, off, off + n);
-      this.filled += n;
-      off += n;
-      if (this.filled === this.o.partSize) {
-        const buf = this.current;
-        this.current = undefined;
-        await this.startPart(buf, this.o.partSize);
-      }
-    }
-  }
-
-  /**
-   * Takes bytes without going through the stream (encryptStream's `sink`): resolves once they are
-   * copied into a part buffer, so the caller may reuse its buffer at once. Calls must not overlap,
-   * nor mix with stream writes; end the stream (with nothing written) to complete the upload.
-   */
-  async accept(chunk: Buffer): Promise<void> {
-    if (this.failure) throw this.failure;
-    this.checkOpen();
-    await this.put(chunk);
   }
 
   /** Nothing may start once the stream is destroyed (an error or cancel elsewhere in the pipeline). */
@@ -164,15 +207,16 @@ export class PartSink extends Writable {
   }
 
   private async finish(): Promise<void> {
-    if (!this.uploadId) {
+    if (this.committed !== this.reserved) throw new Error('PartSink: ended with bytes reserved but never committed');
+    if (this.partsStarted === 0) {
       // smaller than one part: a single PUT
-      const body = this.current?.subarray(0, this.filled) ?? Buffer.alloc(0);
+      const body = this.window(0, this.committed);
       await this.s3.send(unsigned(new PutObjectCommand({ Bucket: this.o.bucket, Key: this.o.key, Body: body, ContentLength: body.length, ContentType: this.contentType, Metadata: this.o.metadata })), this.opts);
       this.completed = true;
       return;
     }
-    if (this.filled > 0 && this.current) await this.startPart(this.current, this.filled);
-    this.current = undefined;
+    const rest = this.committed - this.partsStarted * this.partSize;
+    if (rest > 0) await this.startPart(rest);
     while (this.inFlight.size > 0) await Promise.all(this.inFlight);
     if (this.failure) throw this.failure;
     await this.s3.send(
@@ -187,6 +231,7 @@ export class PartSink extends Writable {
   }
 
   override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
+    for (const w of this.wake.splice(0)) w(); // a waiting reserve() sees the stream destroyed
     const uploadId = this.uploadId;
     if (!uploadId || this.completed) return cb(err);
     // wait for the parts in flight (a part landing after the abort could revive nothing, but

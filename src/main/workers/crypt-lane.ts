@@ -13,6 +13,8 @@ export const F_LENGTH = 2;
 export const F_FINAL = 3;
 /** The output's length (DONE), or the UTF-8 length of the error message in the output area (FAILED). */
 export const F_OUT_LENGTH = 4;
+/** A ring lane's batch: where in the lane's output memory its output goes. */
+export const F_OUT_AT = 5;
 // slot states: the main thread moves FREE → READY and DONE/FAILED → FREE; a worker READY → BUSY → DONE/FAILED
 export const S_FREE = 0;
 export const S_READY = 1;
@@ -29,16 +31,17 @@ export interface LaneSpec {
   op: CipherOp;
   key: Uint8Array;
   slots: number;
-  /** Slot s: input at s·(inCap+outCap), output right after it (a transfer lane's: error text only). */
+  /** Slot s: input at s·(inCap+outCap), then outCap bytes for a failed batch's error text. */
   inCap: number;
   outCap: number;
   ctrl: SharedArrayBuffer;
   data: SharedArrayBuffer;
   /**
-   * Outputs leave in fresh buffers, transferred to the main thread (for a stream whose reader
-   * keeps them), instead of in the slot's output area (for a caller that copies them at once).
+   * Where outputs go: 'transfer', each in a fresh buffer transferred to the main thread (for a
+   * stream whose reader keeps them); or shared memory of the caller's (a CipherSink's part
+   * buffers), each at the offset its submit() gave, so nobody copies it again.
    */
-  transfer: boolean;
+  output: SharedArrayBuffer | 'transfer';
 }
 
 /** A transfer lane's output, posted by the worker just before it marks the slot DONE. */
@@ -72,8 +75,8 @@ const POLL_MS = 1000;
 
 /**
  * The main thread's side of a lane: slots are used in ring order. acquire() the next slot, fill
- * its input, submit() it; result() waits for its output (a view into shared memory, valid until
- * release()). At most `slots` batches are in flight: the caller releases in order before it
+ * its input, submit() it; result() waits for its output (a transferred buffer, or a view of the
+ * output memory). At most `slots` batches are in flight: the caller releases in order before it
  * acquires past that.
  */
 export class CryptLane {
@@ -106,11 +109,15 @@ export class CryptLane {
     return { slot, input: new Uint8Array(this.spec.data, this.offset(slot), this.spec.inCap) };
   }
 
-  /** Queues slot's input[0, length) for the workers: chunks numbered from counter. */
-  submit(slot: number, length: number, counter: number, final: boolean): void {
+  /**
+   * Queues slot's input[0, length) for the workers: chunks numbered from counter. A lane with
+   * output memory writes the batch's output there at `outAt` (outputLength(op, length) bytes).
+   */
+  submit(slot: number, length: number, counter: number, final: boolean, outAt = 0): void {
     this.check();
     if (length > this.spec.inCap) throw new Error('crypt lane: batch larger than a slot');
     const w = slot * WORDS;
+    this.ctrl[w + F_OUT_AT] = outAt;
     this.ctrl[w + F_COUNTER] = counter;
     this.ctrl[w + F_LENGTH] = length;
     this.ctrl[w + F_FINAL] = final ? 1 : 0;
@@ -135,13 +142,11 @@ export class CryptLane {
       const r = waitAsync(this.ctrl, w + F_STATE, st, POLL_MS);
       if (r.async) await r.value;
     }
-    const failed = Atomics.load(this.ctrl, w + F_STATE) === S_FAILED;
-    if (failed || !this.spec.transfer) {
-      // the output, or the error's text, in the slot's output area
-      const out = new Uint8Array(this.spec.data, this.offset(slot) + this.spec.inCap, this.ctrl[w + F_OUT_LENGTH]);
-      if (failed) throw new Error(new TextDecoder().decode(out));
-      return out;
+    const length = this.ctrl[w + F_OUT_LENGTH] as number;
+    if (Atomics.load(this.ctrl, w + F_STATE) === S_FAILED) {
+      throw new Error(new TextDecoder().decode(new Uint8Array(this.spec.data, this.offset(slot) + this.spec.inCap, length)));
     }
+    if (this.spec.output !== 'transfer') return new Uint8Array(this.spec.output, this.ctrl[w + F_OUT_AT], length);
     // posted before DONE was stored, so it is on its way if it is not here yet
     const mine = this.delivered.get(slot) ?? (await new Promise<ArrayBuffer>((resolve, reject) => this.awaiting.set(slot, { resolve, reject })));
     this.delivered.delete(slot);
@@ -156,7 +161,7 @@ export class CryptLane {
     else if (!this.isClosed) this.delivered.set(slot, out);
   }
 
-  /** Frees a finished slot (its output view is then invalid). */
+  /** Frees a finished slot. */
   release(slot: number): void {
     if (this.isClosed) return;
     Atomics.store(this.ctrl, slot * WORDS + F_STATE, S_FREE);

@@ -52,11 +52,11 @@ describe('CryptPool lanes', () => {
   it('seal and open like cipherBatch, over more batches than the lane has slots', async () => {
     const key = new Uint8Array(randomBytes(32));
     const plain = plainBatches(pool.laneSlots * 2 + 1);
-    const seal = pool.lane('seal', key);
+    const seal = pool.lane('seal', key, 'transfer');
     const sealed = await through(seal, plain);
     seal.close();
     assert.deepEqual(sealed, local('seal', key, plain));
-    const open = pool.lane('open', key);
+    const open = pool.lane('open', key, 'transfer');
     const opened = await through(open, sealed.map((data, i) => ({ data, counter: i * BATCH_CHUNKS, final: i === sealed.length - 1 })));
     open.close();
     assert.ok(Buffer.concat(opened).equals(Buffer.concat(plain.map((b) => b.data))));
@@ -65,7 +65,7 @@ describe('CryptPool lanes', () => {
   it('transfer lanes hand each output over in a buffer of its own (kept valid after release)', async () => {
     const key = new Uint8Array(randomBytes(32));
     const plain = plainBatches(pool.laneSlots + 2);
-    const lane = pool.lane('seal', key, true);
+    const lane = pool.lane('seal', key, 'transfer');
     const views: Uint8Array[] = [];
     const outs: Buffer[] = [];
     for (const b of plain) {
@@ -83,10 +83,52 @@ describe('CryptPool lanes', () => {
     assert.deepEqual(views.map((v) => Buffer.from(v)), outs, 'later batches did not overwrite earlier outputs');
   });
 
+  it('ring lanes write each output into the caller\'s memory at the offset given; one that does not fit fails alone', async () => {
+    const key = new Uint8Array(randomBytes(32));
+    const plain = plainBatches(pool.laneSlots + 2);
+    const want = local('seal', key, plain);
+    const total = want.reduce((sum, b) => sum + b.length, 0);
+    const memory = new SharedArrayBuffer(7 + total + 5);
+    new Uint8Array(memory).fill(0xee);
+    const lane = pool.lane('seal', key, memory);
+    const inFlight: { slot: number; at: number; length: number }[] = [];
+    const collect = async () => {
+      const b = inFlight.shift()!;
+      const view = await lane.result(b.slot);
+      assert.ok(view.buffer === memory && view.byteOffset === b.at && view.length === b.length, 'a view of the memory where the output went');
+      lane.release(b.slot);
+    };
+    let at = 7; // odd offsets all along
+    for (const [i, b] of plain.entries()) {
+      if (inFlight.length === lane.slots) await collect();
+      const { slot, input } = lane.acquire();
+      input.set(b.data);
+      lane.submit(slot, b.data.length, b.counter, b.final, at);
+      inFlight.push({ slot, at, length: want[i]!.length });
+      at += want[i]!.length;
+    }
+    while (inFlight.length) await collect();
+    const bytes = new Uint8Array(memory);
+    assert.ok(Buffer.from(memory, 7, total).equals(Buffer.concat(want)), 'outputs back to back where they were sent');
+    assert.ok(bytes.subarray(0, 7).every((x) => x === 0xee) && bytes.subarray(7 + total).every((x) => x === 0xee), 'nothing written outside');
+
+    const { slot, input } = lane.acquire();
+    input.set(plain[0]!.data);
+    lane.submit(slot, plain[0]!.data.length, 0, false, memory.byteLength - 100); // its output runs past the end
+    await assert.rejects(lane.result(slot), /range|bounds|length/i);
+    lane.release(slot);
+    const next = lane.acquire();
+    next.input.set(plain[0]!.data);
+    lane.submit(next.slot, plain[0]!.data.length, 0, false, 7);
+    assert.ok(Buffer.from(await lane.result(next.slot)).equals(want[0]!), 'the lane goes on');
+    lane.release(next.slot);
+    lane.close();
+  });
+
   it('lanes open at once with different keys never mix (the workers serve both)', async () => {
     const keys = [new Uint8Array(randomBytes(32)), new Uint8Array(randomBytes(32)), new Uint8Array(randomBytes(32))];
     const plain = plainBatches(7);
-    const lanes = keys.map((k) => pool.lane('seal', k));
+    const lanes = keys.map((k) => pool.lane('seal', k, 'transfer'));
     const outs = await Promise.all(lanes.map((l) => through(l, plain)));
     for (const l of lanes) l.close();
     outs.forEach((o, i) => assert.deepEqual(o, local('seal', keys[i]!, plain), `lane ${i}`));
@@ -97,7 +139,7 @@ describe('CryptPool lanes', () => {
     const sealed = cipherBatch('seal', key, 0, randomBytes(4 * CHUNK), false);
     const bad = Buffer.from(sealed);
     bad[2 * SEALED_CHUNK + 5]! ^= 1;
-    const lane = pool.lane('open', key);
+    const lane = pool.lane('open', key, 'transfer');
     await assert.rejects(through(lane, [{ data: bad, counter: 0, final: false }]), (e: Error) => e.message.startsWith(AUTH_FAILED) && /chunk 2/.test(e.message));
     lane.release(0);
     assert.equal((await through(lane, [{ data: sealed, counter: 0, final: false }]))[0]?.length, 4 * CHUNK);
@@ -106,16 +148,16 @@ describe('CryptPool lanes', () => {
 
   it('a closed lane refuses work; losing a worker fails the open lanes, and the next lane gets fresh workers', async () => {
     const key = new Uint8Array(randomBytes(32));
-    const closed = pool.lane('seal', key);
+    const closed = pool.lane('seal', key, 'transfer');
     closed.close();
     assert.throws(() => closed.acquire(), /closed/);
 
-    const lane = pool.lane('seal', key);
+    const lane = pool.lane('seal', key, 'transfer');
     const running = (pool as unknown as { running: { worker: { terminate(): Promise<number> } }[] }).running;
     await Promise.all(running.map((t) => t.worker.terminate())); // as if they had crashed
     assert.throws(() => lane.acquire(), /crypt worker stopped unexpectedly/);
     lane.close();
-    const again = pool.lane('seal', key);
+    const again = pool.lane('seal', key, 'transfer');
     const plain = plainBatches(2);
     assert.deepEqual(await through(again, plain), local('seal', key, plain));
     again.close();
@@ -123,7 +165,7 @@ describe('CryptPool lanes', () => {
 
   it('a failure wakes a result() that is waiting', async () => {
     const host = { ring: () => undefined, busy: () => undefined, closed: () => undefined }; // no workers: the batch stays queued
-    const lane = new CryptLane(host, { id: 1, op: 'seal', key: new Uint8Array(32), slots: 1, inCap: 16, outCap: 32, ctrl: new SharedArrayBuffer(32), data: new SharedArrayBuffer(48), transfer: false });
+    const lane = new CryptLane(host, { id: 1, op: 'seal', key: new Uint8Array(32), slots: 1, inCap: 16, outCap: 32, ctrl: new SharedArrayBuffer(32), data: new SharedArrayBuffer(48), output: 'transfer' });
     const { slot } = lane.acquire();
     lane.submit(slot, 16, 0, true);
     const waiting = lane.result(slot);
@@ -140,7 +182,7 @@ describe('CryptPool lanes', () => {
     const script = `
       const { CryptPool } = await import(${JSON.stringify(src)});
       const pool = new CryptPool(1);
-      const lane = pool.lane('seal', new Uint8Array(32));
+      const lane = pool.lane('seal', new Uint8Array(32), 'transfer');
       const { slot } = lane.acquire();
       lane.submit(slot, ${BATCH_CHUNKS * CHUNK}, 0, true);
       const out = await lane.result(slot);

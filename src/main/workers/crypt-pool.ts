@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { SEALED_CHUNK, unitOf, type CipherOp } from '../vault/age/chunks';
-import { BELL_GEN, BELL_SEQ, CryptLane, WORDS, type Delivery, type LaneHost, type WorkerMessage } from './crypt-lane';
+import { unitOf, type CipherOp } from '../vault/age/chunks';
+import { BELL_GEN, BELL_SEQ, CryptLane, WORDS, type Delivery, type LaneHost, type LaneSpec, type WorkerMessage } from './crypt-lane';
 import { workerFile } from './pool';
 
 /**
@@ -11,7 +11,7 @@ import { workerFile } from './pool';
 export const BATCH_CHUNKS = 32;
 /** Slots per lane, per thread: one being ciphered, one queued behind it, one being emptied. */
 const SLOTS_PER_THREAD = 3;
-/** Room for a failed batch's error text in a transfer lane's slot (longer texts are cut). */
+/** Room for a failed batch's error text in a slot (longer texts are cut). */
 const ERROR_TEXT = 4096;
 /** Threads with no lane for this long exit (a new lane starts them again). */
 const IDLE_MS = 30_000;
@@ -47,28 +47,25 @@ export class CryptPool {
   }
 
   /**
-   * A lane for one stream's batches under `key` (`transfer`: see LaneSpec). Close it when the
-   * stream ends.
+   * A lane for one stream's batches under `key`, with outputs transferred or written into
+   * `output` (see LaneSpec). Close it when the stream ends.
    */
-  lane(op: CipherOp, key: Uint8Array, transfer = false): CryptLane {
+  lane(op: CipherOp, key: Uint8Array, output: LaneSpec['output']): CryptLane {
     if (this.isClosed) throw new Error('crypt pool closed');
     clearTimeout(this.idleTimer);
     this.start();
     const slots = this.laneSlots;
     const inCap = BATCH_CHUNKS * unitOf(op);
-    // ≥ the output of either op; a transfer lane's outputs leave in buffers of their own, so its
-    // output areas only ever hold an error's text
-    const outCap = transfer ? ERROR_TEXT : BATCH_CHUNKS * SEALED_CHUNK;
-    const spec = {
+    const spec: LaneSpec = {
       id: this.nextId++,
       op,
       key: Uint8Array.from(key),
       slots,
       inCap,
-      outCap,
+      outCap: ERROR_TEXT,
       ctrl: new SharedArrayBuffer(slots * WORDS * Int32Array.BYTES_PER_ELEMENT),
-      data: new SharedArrayBuffer(slots * (inCap + outCap)),
-      transfer,
+      data: new SharedArrayBuffer(slots * (inCap + ERROR_TEXT)),
+      output,
     };
     const lane = new CryptLane(this.host, spec);
     this.lanes.set(spec.id, lane);

@@ -1,6 +1,9 @@
 // Worker entry (a plain worker_threads Worker, started by CryptPool): seals or opens batches of
 // age payload chunks that the main thread lays out in shared memory (lanes: see crypt-lane.ts).
 //
+// Outputs leave in fresh buffers (transfer lanes) or go straight into the caller's shared memory
+// (ring lanes: the push's part buffers).
+//
 // Why not piscina, as the hash worker: a task round trip (post, wake, reply, dispatch the next
 // queued task) left each crypt thread idle ~25% of the time at 4 MiB batches, and main-thread
 // messaging cost CPU the cipher needed; here a worker takes the next ready batch straight from
@@ -10,7 +13,7 @@
 // 1750–2030 MB/s; the readable-side stream and decryption on par with the old transport.
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { cipherInto, outputLength } from '../vault/age/chunks';
-import { BELL_GEN, BELL_SEQ, F_COUNTER, F_FINAL, F_LENGTH, F_OUT_LENGTH, F_STATE, S_BUSY, S_DONE, S_FAILED, S_READY, WORDS, type Delivery, type LaneSpec, type WorkerMessage } from './crypt-lane';
+import { BELL_GEN, BELL_SEQ, F_COUNTER, F_FINAL, F_LENGTH, F_OUT_AT, F_OUT_LENGTH, F_STATE, S_BUSY, S_DONE, S_FAILED, S_READY, WORDS, type Delivery, type LaneSpec, type WorkerMessage } from './crypt-lane';
 
 type Lane = Omit<LaneSpec, 'ctrl'> & { ctrl: Int32Array };
 
@@ -50,16 +53,19 @@ function run(lane: Lane, s: number, port: MessagePort): void {
   const at = s * (lane.inCap + lane.outCap);
   const length = lane.ctrl[w + F_LENGTH] as number;
   const input = new Uint8Array(lane.data, at, length);
-  const out = new Uint8Array(lane.data, at + lane.inCap, lane.outCap);
   let state = S_DONE;
   try {
-    // a transfer lane's output goes into a fresh buffer of its own (not zero-filled: all written)
-    const fresh = lane.transfer ? (Buffer.allocUnsafeSlow(outputLength(lane.op, length)).buffer as ArrayBuffer) : null;
-    lane.ctrl[w + F_OUT_LENGTH] = cipherInto(lane.op, lane.key, lane.ctrl[w + F_COUNTER] as number, input, lane.ctrl[w + F_FINAL] === 1, fresh ? new Uint8Array(fresh) : out);
+    const n = outputLength(lane.op, length);
+    // a transfer lane's output goes into a fresh buffer of its own (not zero-filled: all written);
+    // a ring lane's straight into the caller's memory
+    const fresh = lane.output === 'transfer' ? (Buffer.allocUnsafeSlow(n).buffer as ArrayBuffer) : null;
+    const out = fresh ? new Uint8Array(fresh) : new Uint8Array(lane.output as SharedArrayBuffer, lane.ctrl[w + F_OUT_AT], n);
+    lane.ctrl[w + F_OUT_LENGTH] = cipherInto(lane.op, lane.key, lane.ctrl[w + F_COUNTER] as number, input, lane.ctrl[w + F_FINAL] === 1, out);
     if (fresh) port.postMessage({ lane: lane.id, slot: s, out: fresh } satisfies Delivery, [fresh]);
   } catch (e) {
-    // the error's message goes where the output would have been (which is dropped)
-    lane.ctrl[w + F_OUT_LENGTH] = new TextEncoder().encodeInto(e instanceof Error ? e.message : String(e), out).written;
+    // the error's message goes into the slot's error area (the output is dropped)
+    const text = new Uint8Array(lane.data, at + lane.inCap, lane.outCap);
+    lane.ctrl[w + F_OUT_LENGTH] = new TextEncoder().encodeInto(e instanceof Error ? e.message : String(e), text).written;
     state = S_FAILED;
   }
   Atomics.store(lane.ctrl, w + F_STATE, state);

@@ -10,7 +10,7 @@ import { HashPool } from '../../workers/pool';
 import { CHUNK, SEALED_CHUNK } from './chunks';
 import { BATCH_CHUNKS } from './stream';
 import { parseHeader } from './format';
-import { decryptBuffer, decryptStream, encryptBuffer, encryptStream, generateIdentity, type AgeKey } from './index';
+import { decryptBuffer, decryptStream, encryptBuffer, encryptStream, generateIdentity, type AgeKey, type CipherSink } from './index';
 import { codeOf, run } from './testutil';
 
 after(() => closeSharedCryptPool());
@@ -75,30 +75,49 @@ describe('age: round trips', () => {
     }
   });
 
-  it('sink: every output byte goes to the sink in order, the stream stays empty, and the pool reuses its output buffers', async (t) => {
+  it('sink: every output byte lands in the sink\'s memory in order, within its limits; the stream stays empty', async (t) => {
     const hashes = new HashPool(1);
     t.after(() => hashes.close());
     const id = generateIdentity();
-    for (const [n, pool] of [[0, undefined], [CHUNK + 1, undefined], [9 * BATCH_CHUNKS * CHUNK + 12345, undefined], [3 * MiB + 5, null]] as const) {
+    const cases = [[0, undefined, 16 * MiB], [CHUNK + 1, undefined, 16 * MiB], [9 * BATCH_CHUNKS * CHUNK + 12345, undefined, 16 * MiB], [5 * BATCH_CHUNKS * CHUNK, undefined, 3 * MiB], [3 * MiB + 5, null, 16 * MiB]] as const;
+    for (const [n, pool, maxPending] of cases) {
       const data = randomBytes(n);
-      const copies: Buffer[] = [];
-      const refs: Buffer[] = [];
       const session = hashes.session();
-      const sink = async (b: Buffer) => {
-        refs.push(b);
-        await new Promise((r) => setImmediate(r)); // a sink that takes its time, as an upload does
-        copies.push(Buffer.from(b)); // the bytes are ours only until we resolve
+      // a sink that never wraps (room for everything), takes its time, and checks the contract
+      const memory = new SharedArrayBuffer(n + n / 64 + 8192);
+      let reserved = 0;
+      let committed = 0;
+      let mostPending = 0;
+      const sizes: number[] = [];
+      const sink: CipherSink = {
+        memory,
+        maxReserve: 4 * MiB,
+        maxPending,
+        async reserve(k) {
+          await new Promise((r) => setImmediate(r));
+          assert.ok(k <= 4 * MiB, 'within maxReserve');
+          sizes.push(k);
+          const at = reserved;
+          reserved += k;
+          mostPending = Math.max(mostPending, reserved - committed);
+          return at;
+        },
+        async commit(k) {
+          await new Promise((r) => setImmediate(r));
+          committed += k;
+          assert.ok(committed <= reserved, 'commits only what was reserved');
+        },
       };
       const r = await run(encryptStream(toRecipients(id.recipient), { pool, plainHash: session, sink }), data, [7, 65536, 100000, 3]);
-      const how = `${n} bytes (${pool === null ? 'in-thread' : 'pool'})`;
+      const how = `${n} bytes (${pool === null ? 'in-thread' : 'pool'}, maxPending ${maxPending})`;
       assert.equal(r.error, undefined, how);
       assert.equal(r.out.length, 0, `${how}: nothing on the readable side`);
-      assert.ok((await decryptBuffer(toIds(id.identity), Buffer.concat(copies))).equals(data), `${how}: round trip`);
+      assert.equal(committed, reserved, `${how}: everything reserved was committed`);
+      assert.ok(mostPending <= maxPending, `${how}: at most maxPending pending (${mostPending})`);
+      const sealed = Buffer.from(memory, 0, committed);
+      assert.ok((await decryptBuffer(toIds(id.identity), sealed)).equals(data), `${how}: round trip`);
       assert.equal((await session.digest()).sha256, createHash('sha256').update(data).digest('hex'), `${how}: plainHash`);
-      // reused: some bytes the sink was handed have since been overwritten by later batches
-      const overwritten = refs.filter((b, i) => !b.equals(copies[i]!)).length;
-      if (n > 8 * BATCH_CHUNKS * CHUNK) assert.ok(overwritten > 0, `${how}: output buffers reused`);
-      else assert.equal(overwritten, 0, how);
+      if (n > 2 * BATCH_CHUNKS * CHUNK) assert.ok(sizes.includes(BATCH_CHUNKS * SEALED_CHUNK), `${how}: whole batches reserved`);
     }
   });
 

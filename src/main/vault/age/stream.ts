@@ -1,22 +1,46 @@
 // Streaming age payload: a Transform that batches 64 KiB chunks (BATCH_CHUNKS per batch),
 // ciphers the batches in the crypt worker pool through a lane of shared memory (small batches
-// in-thread), keeps a few in flight and emits results in order. Subclasses produce / consume the
-// header.
+// in-thread), keeps a few in flight and emits results in order, to its readable side or into a
+// CipherSink's memory. Subclasses produce / consume the header.
 import { Transform, type TransformCallback } from 'node:stream';
 import { AppError, toAppError } from '../../errors';
 import type { CryptLane } from '../../workers/crypt-lane';
 import { BATCH_CHUNKS, sharedCryptPool, type CryptPool } from '../../workers/crypt-pool';
 import { raiseMallocThresholds } from '../../workers/malloc';
 import type { HashSession } from '../../workers/pool';
-import { AUTH_FAILED, cipherBatch, unitOf } from './chunks';
+import { AUTH_FAILED, SEALED_CHUNK, cipherBatch, cipherInto, outputLength, unitOf } from './chunks';
 import { corrupted } from './format';
 
 export { BATCH_CHUNKS };
 /** Batches smaller than this are ciphered on the calling thread (cheaper than a round trip). */
 const POOL_MIN_BYTES = 256 * 1024;
 
-/** A batch in flight: in a lane slot (with the hash session reading its input, maybe), or done here. */
-type Batch = { slot: number; hashed: Promise<void> | undefined } | { out: Buffer } | { error: unknown };
+/**
+ * A batch in flight: in a lane slot (with the hash session reading its input, maybe), or done
+ * here (into a buffer, or `sunk` bytes into the sink's memory), or failed here.
+ */
+type Batch = { slot: number; hashed: Promise<void> | undefined } | { out: Buffer } | { sunk: number } | { error: unknown };
+
+/**
+ * Sealing only: where the ciphertext goes instead of the stream's readable side (the push's
+ * PartSink). The stream reserves room in stream order, has the bytes written there (by a crypt
+ * worker, straight into `memory`: nobody copies them again), and commits in the same order.
+ */
+export interface CipherSink {
+  /** The shared memory every reserved region lies in. */
+  readonly memory: SharedArrayBuffer;
+  /** The most one reserve() may ask for. */
+  readonly maxReserve: number;
+  /** The most that may be reserved and not yet committed at any time. */
+  readonly maxPending: number;
+  /** Waits until n more bytes fit; where they go in memory (contiguous). Rejects if the sink failed. */
+  reserve(n: number): Promise<number>;
+  /** The oldest n reserved bytes are written. */
+  commit(n: number): Promise<void>;
+}
+
+/** The most a batch's output can be (a whole batch sealed). */
+const BATCH_OUT = BATCH_CHUNKS * SEALED_CHUNK;
 
 export interface CipherOptions {
   signal?: AbortSignal | undefined;
@@ -29,13 +53,11 @@ export interface CipherOptions {
    */
   plainHash?: HashSession | undefined;
   /**
-   * Sealing only: every output byte goes, in order, to this function (awaited) instead of the
-   * stream's readable side, which then ends empty. Bytes from the pool are views of shared
-   * memory that is reused as soon as the sink resolves, so the sink must be done with the bytes
-   * by then (copy them: PartSink.accept does). The readable side instead gets each batch in a
-   * buffer of its own, which a worker must fill and hand over.
+   * Sealing only: every output byte goes, in order, into this sink's memory instead of the
+   * stream's readable side, which then ends empty. (The readable side gets each batch in a
+   * buffer of its own, which a worker must fill and hand over.)
    */
-  sink?: ((bytes: Buffer) => Promise<void>) | undefined;
+  sink?: CipherSink | undefined;
 }
 
 export abstract class ChunkTransform extends Transform {
@@ -47,7 +69,7 @@ export abstract class ChunkTransform extends Transform {
   private queue: Batch[] = [];
   /** Opened with the first batch big enough for the pool. */
   private lane: CryptLane | null = null;
-  private readonly sink: ((bytes: Buffer) => Promise<void>) | undefined;
+  private readonly sink: CipherSink | undefined;
   private readonly unit: number;
   private readonly pool: CryptPool | null;
   private readonly maxInFlight: number;
@@ -63,10 +85,13 @@ export abstract class ChunkTransform extends Transform {
     raiseMallocThresholds();
     this.unit = unitOf(op);
     this.pool = opts.pool === undefined ? sharedCryptPool() : opts.pool;
-    this.maxInFlight = this.pool ? this.pool.laneSlots : 1;
     this.signal = opts.signal;
     this.plainHash = op === 'seal' ? opts.plainHash : undefined;
     this.sink = op === 'seal' ? opts.sink : undefined;
+    if (this.sink && this.sink.maxReserve < BATCH_OUT) throw new Error('encryptStream: the sink cannot take a whole batch at once');
+    // a sink holds at most maxPending bytes reserved for batches in flight
+    const inFlight = this.pool ? this.pool.laneSlots : 1;
+    this.maxInFlight = this.sink ? Math.max(1, Math.min(inFlight, Math.floor(this.sink.maxPending / BATCH_OUT))) : inFlight;
     // an already-aborted signal fails the first write (see guard), not the bare stream
     if (this.signal && !this.signal.aborted) this.signal.addEventListener('abort', this.onAbort, { once: true });
   }
@@ -121,19 +146,21 @@ export abstract class ChunkTransform extends Transform {
   }
 
   /** Starts ciphering the next n pending bytes (in the pool if worth it, else right here). */
-  private dispatch(n: number, final: boolean): void {
+  private async dispatch(n: number, final: boolean): Promise<void> {
     const key = this.payloadKey as Uint8Array;
     const counter = this.counter;
     this.counter += Math.ceil(n / this.unit);
+    // room in the sink first, in stream order (the batches before this one hold theirs)
+    const outAt = this.sink ? await this.sink.reserve(outputLength(this.op, n)) : 0;
     if (this.pool && n >= POOL_MIN_BYTES) {
       // the readable side keeps what it is given: its batches come in buffers of their own
-      const lane = (this.lane ??= this.pool.lane(this.op, key, !this.sink));
+      const lane = (this.lane ??= this.pool.lane(this.op, key, this.sink ? this.sink.memory : 'transfer'));
       const { slot, input } = lane.acquire();
       this.consume(n, input);
       // the hash worker reads the input while a crypt worker does (both only read it)
       const hashed = this.plainHash?.lend(input.subarray(0, n));
       hashed?.catch(() => undefined); // observed in drain
-      lane.submit(slot, n, counter, final);
+      lane.submit(slot, n, counter, final, outAt);
       this.queue.push({ slot, hashed });
       return;
     }
@@ -141,8 +168,11 @@ export abstract class ChunkTransform extends Transform {
       // chunk by chunk: views of the input where a chunk lies in one buffer, else a copy of it
       const chunks: Uint8Array[] = [];
       for (let left = n; left > 0; left -= this.unit) chunks.push(this.consume(Math.min(this.unit, left)));
+      if (chunks.length === 0) chunks.push(new Uint8Array(0));
       if (this.plainHash) this.plainHash.update(Buffer.concat(chunks)); // views of the caller's buffers: hashed from a copy
-      this.queue.push({ out: cipherBatch(this.op, key, counter, chunks.length ? chunks : [new Uint8Array(0)], final) }); // synchronous: views stay valid
+      // synchronous: the views stay valid
+      if (this.sink) this.queue.push({ sunk: cipherInto(this.op, key, counter, chunks, final, new Uint8Array(this.sink.memory, outAt, outputLength(this.op, n))) });
+      else this.queue.push({ out: cipherBatch(this.op, key, counter, chunks, final) });
     } catch (error) {
       this.queue.push({ error });
     }
@@ -157,23 +187,32 @@ export abstract class ChunkTransform extends Transform {
     while (this.queue.length > 0 && (this.queue.length > keep || this.ready(this.queue[0] as Batch))) {
       const b = this.queue.shift() as Batch;
       if ('error' in b) throw b.error;
-      if ('out' in b) {
-        await this.output(b.out);
-        continue;
+      if ('out' in b) this.push(b.out);
+      else if ('sunk' in b) await (this.sink as CipherSink).commit(b.sunk);
+      else {
+        const lane = this.lane as CryptLane;
+        const out = await lane.result(b.slot);
+        if (this.destroyed) return;
+        if (this.sink) await this.sink.commit(out.length);
+        else this.push(Buffer.from(out.buffer, out.byteOffset, out.byteLength));
+        await b.hashed;
+        lane.release(b.slot);
       }
-      const lane = this.lane as CryptLane;
-      const out = await lane.result(b.slot);
-      if (this.destroyed) return;
-      await this.output(Buffer.from(out.buffer, out.byteOffset, out.byteLength));
-      await b.hashed;
-      lane.release(b.slot);
     }
   }
 
-  /** Emits bytes (the header, or ciphered batches): to the sink if there is one. */
+  /** Emits the header's bytes (before any payload): into the sink if there is one. */
   protected async output(b: Buffer): Promise<void> {
-    if (this.sink) await this.sink(b);
-    else this.push(b);
+    if (!this.sink) {
+      this.push(b);
+      return;
+    }
+    for (let o = 0; o < b.length; ) {
+      const n = Math.min(b.length - o, this.sink.maxReserve);
+      new Uint8Array(this.sink.memory, await this.sink.reserve(n), n).set(b.subarray(o, o + n));
+      await this.sink.commit(n);
+      o += n;
+    }
   }
 
   /** Waits until another batch may start: bounded memory, and the lane's next slot is free. */
@@ -191,7 +230,7 @@ export abstract class ChunkTransform extends Transform {
     // hold back at least one byte: only then is it certain the batch holds no last chunk
     while (this.pendingLen > batch) {
       await this.room();
-      this.dispatch(batch, false);
+      await this.dispatch(batch, false);
     }
     await this.drain(this.maxInFlight - 1);
   }
@@ -202,10 +241,10 @@ export abstract class ChunkTransform extends Transform {
     const full = Math.floor((this.pendingLen - 1) / this.unit);
     if (full > 0 && this.pool) {
       await this.room();
-      this.dispatch(full * this.unit, false);
+      await this.dispatch(full * this.unit, false);
     }
     await this.room();
-    this.dispatch(this.pendingLen, true);
+    await this.dispatch(this.pendingLen, true);
     await this.drain(0);
     this.lane?.close();
     this.lane = null;
