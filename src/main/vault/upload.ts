@@ -147,7 +147,7 @@ export class PartSink extends Writable implements CipherSink {
   /** Copies bytes in through reserve/commit (the stream's writes, and the tests'). */
   private async put(chunk: Uint8Array): Promise<void> {
     for (let off = 0; off < chunk.length; ) {
-      const n = Math.min(chunk.length - off, MAX_RESERVE);
+      const n = Math.min(chunk.length - off, MAX_RESERVE, this.maxPending);
       new Uint8Array(this.memory, await this.reserve(n), n).set(chunk.subarray(off, off + n));
       await this.commit(n);
       off += n;
