@@ -11,7 +11,7 @@ export const F_STATE = 0;
 export const F_COUNTER = 1;
 export const F_LENGTH = 2;
 export const F_FINAL = 3;
-/** The output's length (DONE), or the UTF-8 length of the error message in the output area (FAILED). */
+/** The output's length (DONE), or the UTF-8 length of the error message in the slot's error area (FAILED). */
 export const F_OUT_LENGTH = 4;
 /** A ring lane's batch: where in the lane's output memory its output goes. */
 export const F_OUT_AT = 5;
