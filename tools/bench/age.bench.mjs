@@ -15,6 +15,7 @@
 // each row therefore also gives our MB per CPU-second (user + system, all threads of the process)
 // and that figure's ratio to openssl, which stays comparable when other processes share the cores.
 import { createCipheriv, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -144,6 +145,27 @@ async function opensslSpeed() {
   return (Number(m[1]) * 1000) / MB;
 }
 
+/**
+ * CPU-seconds the whole machine has spent busy (not idle or waiting for I/O) since boot, from
+ * /proc/stat; null where there is none. Minus this process's own CPU time over a run, it tells
+ * whether something else (an RGW left running, say) shared the cores: that alone moved the
+ * push's-path row here from 0.72–0.78 × to 0.49–0.66 ×.
+ */
+function machineBusySeconds() {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = f;
+    return (user + nice + system + irq + softirq + steal) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+const cpuSince = (c0) => {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e6;
+};
+
 /** Best wall time of `reps` runs, and the least CPU time (user + system, all threads) of them. */
 async function best(reps, fn) {
   let seconds = Infinity;
@@ -195,6 +217,9 @@ try {
   };
   // references first, while the process is fresh (no garbage from the big runs yet)
   const speed = await opensslSpeed();
+  // from here to the second openssl speed, every CPU-second the machine spends should be ours
+  const busy0 = machineBusySeconds();
+  const own0 = process.cpuUsage();
   age.encryptStream(key, { pool: null }).destroy(); // its constructor raises glibc's malloc thresholds (workers/malloc.ts), as in every real run
   const raw = nodeRaw();
   const rawThreads = threads > 1 ? await nodeRawThreads(threads) : 0;
@@ -216,6 +241,7 @@ try {
   const enc0 = await best(REPS, () => encRun(null));
   const dec = await best(REPS, () => decRun(poolN));
   const dec0 = await best(REPS, () => decRun(null));
+  const elsewhere = busy0 === null ? null : (machineBusySeconds() ?? 0) - busy0 - cpuSince(own0);
   const speed2 = await opensslSpeed();
   ref = Math.max(speed, speed2);
 
@@ -228,7 +254,7 @@ try {
   add({ case: 'node:crypto chacha20-poly1305, 64 KiB, main thread', mbps: raw.wall, ratio: raw.wall / ref, ratioOf: 'openssl speed (1 core)', note: `ceiling of one Node thread; ${raw.cpu.toFixed(0)} MB per CPU-s = ${(raw.cpu / ref).toFixed(2)} × openssl` });
   if (rawThreads) add({ case: `node:crypto chacha20-poly1305, 64 KiB, ${threads} worker threads at once`, mbps: rawThreads, ratio: rawThreads / ref, ratioOf: 'openssl speed (1 core)', note: 'each thread on its own data (no hand-off): what Node threads can cipher together here' });
   add({ case: 'openssl speed -evp chacha20-poly1305 -bytes 65536', mbps: ref, note: `1 core, 3 s, best of 2 (${speed.toFixed(0)} / ${speed2.toFixed(0)})` });
-  log(`best of ${REPS} runs per case; load average now ${loadavg()[0].toFixed(2)}`);
+  log(`best of ${REPS} runs per case; load average now ${loadavg()[0].toFixed(2)}${elsewhere === null ? '' : `; other processes used ${Math.max(0, elsewhere).toFixed(1)} CPU-s meanwhile${elsewhere > 2 ? ' — the machine was shared: expect low numbers' : ''}`}`);
 } finally {
   for (const p of pools) await p.close();
 }
