@@ -2,7 +2,7 @@
 // rewritten in flight, queueSize kept); and against RGW and the sandbox: multipart and single-PUT
 // uploads land byte-exact with their metadata, parts go out as UNSIGNED-PAYLOAD, and a failed or
 // cancelled stream leaves neither an object nor a multipart upload behind.
-import { CompleteMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CompleteMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -46,6 +46,48 @@ describe('PartSink ring (an S3 client that answers after a while)', () => {
     assert.ok(most <= 2, `at most queueSize parts in flight (${most})`);
     assert.deepEqual(completed.map((p) => p.PartNumber), [...parts.keys()].sort((a, b) => a - b));
     assert.ok(Buffer.concat([...parts.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1])).equals(data));
+  });
+
+  it('a closed sink\'s ring goes to the next sink of its size, never to one open at the same time, and only once its requests settled', async () => {
+    const events: string[] = [];
+    const slow = {
+      send: async (cmd: { input: Record<string, unknown> }) => {
+        if (cmd instanceof UploadPartCommand || cmd instanceof PutObjectCommand) {
+          events.push('sent');
+          await new Promise((r) => setTimeout(r, 50));
+          events.push('settled');
+          return { ETag: '"e"' };
+        }
+        return { UploadId: 'u1' };
+      },
+    } as unknown as S3Client;
+    const opts = { bucket: 'b', key: 'k', partSize: MiB, queueSize: 2, metadata: {} };
+    // destroyed (a cancel) while a part is in flight: closes after it settled
+    const a = new PartSink(slow, opts);
+    a.on('error', () => undefined);
+    await feedRing(a, randomBytes(MiB + 5), [MiB + 5]);
+    assert.deepEqual(events, ['sent']);
+    a.destroy(new Error('cancelled'));
+    await a.settled();
+    events.push('closed');
+    assert.deepEqual(events, ['sent', 'settled', 'closed']);
+    const b = new PartSink(slow, opts);
+    const c = new PartSink(slow, opts);
+    assert.equal(b.memory, a.memory, 'the next sink takes the closed one\'s ring');
+    assert.notEqual(c.memory, b.memory, 'two open sinks never share one');
+    assert.notEqual(new PartSink(slow, { ...opts, partSize: 2 * MiB }).memory, a.memory, 'nor does a sink of another size');
+    // destroyed during the single PUT of a small upload: closes after the PUT settled
+    events.length = 0;
+    c.on('error', () => undefined);
+    await feedRing(c, randomBytes(1000), [1000]);
+    c.end();
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(events, ['sent']);
+    c.destroy(new Error('cancelled'));
+    await c.settled();
+    events.push('closed');
+    assert.deepEqual(events, ['sent', 'settled', 'closed']);
+    b.destroy();
   });
 
   it('refuses to reserve more than maxPending, or more than it takes at once', async () => {

@@ -41,6 +41,30 @@ export interface PartSinkOptions {
 /** CipherSink: the most one reserve() may ask for (≥ a whole sealed batch of encryptStream). */
 const MAX_RESERVE = 4 << 20;
 
+/**
+ * A closed sink's ring, kept for the next sink of the same size for a while: a push of 1 GiB
+ * faults in all ~100 MiB of a fresh ring (25,000 page faults and the kernel zeroing them), which a
+ * reused ring does not. Measured (2 cores, 1 GiB into PartSink, alternating, 4 pairs): 2440–2790
+ * MB/s against 2370–2600 MB/s, 3% less CPU. Only a closed sink's ring goes back: by then every
+ * part it sent has settled. Dropped (for the GC) when unused for RING_KEEP_MS.
+ */
+let spareRing: SharedArrayBuffer | undefined;
+let spareTimer: NodeJS.Timeout | undefined;
+const RING_KEEP_MS = 30_000;
+
+function takeRing(bytes: number): SharedArrayBuffer {
+  const ring = spareRing?.byteLength === bytes ? spareRing : new SharedArrayBuffer(bytes); // untouched pages cost nothing
+  if (ring === spareRing) spareRing = undefined;
+  return ring;
+}
+
+function giveBackRing(ring: SharedArrayBuffer): void {
+  spareRing = ring;
+  clearTimeout(spareTimer);
+  spareTimer = setTimeout(() => (spareRing = undefined), RING_KEEP_MS);
+  spareTimer.unref();
+}
+
 const unsignedPayload: BuildMiddleware<object, MetadataBearer> = (next) => (args) => {
   (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
   return next(args);
@@ -93,10 +117,11 @@ export class PartSink extends Writable implements CipherSink {
     // reserve() then never waits on a window that only a later commit could free
     this.windows = o.queueSize + 1 + Math.ceil(this.maxPending / o.partSize);
     this.span = this.windows * o.partSize;
-    this.memory = new SharedArrayBuffer(this.span + MAX_RESERVE); // untouched pages cost nothing
+    this.memory = takeRing(this.span + MAX_RESERVE);
     this.uploadedIn = new Array<number>(this.windows).fill(-1);
     this.contentType = o.contentType ?? 'application/octet-stream';
     this.whenClosed = new Promise((resolve) => this.once('close', () => resolve()));
+    this.once('close', () => giveBackRing(this.memory));
   }
 
   /** Resolves once the stream has closed: completed, or failed with its upload aborted. */
@@ -163,6 +188,7 @@ export class PartSink extends Writable implements CipherSink {
   private async startPart(length: number): Promise<void> {
     while (this.inFlight.size >= this.o.queueSize) await Promise.race(this.inFlight);
     if (this.failure) throw this.failure;
+    this.checkOpen(); // nothing is sent from the ring once the sink is destroyed (it goes to the next sink)
     if (!this.uploadId) {
       this.checkOpen();
       const r = await this.s3.send(
@@ -211,7 +237,10 @@ export class PartSink extends Writable implements CipherSink {
     if (this.partsStarted === 0) {
       // smaller than one part: a single PUT
       const body = this.window(0, this.committed);
-      await this.s3.send(unsigned(new PutObjectCommand({ Bucket: this.o.bucket, Key: this.o.key, Body: body, ContentLength: body.length, ContentType: this.contentType, Metadata: this.o.metadata })), this.opts);
+      const sent = this.s3.send(unsigned(new PutObjectCommand({ Bucket: this.o.bucket, Key: this.o.key, Body: body, ContentLength: body.length, ContentType: this.contentType, Metadata: this.o.metadata })), this.opts);
+      const settled = sent.then(() => undefined, () => undefined); // _destroy waits for it too
+      this.inFlight.add(settled);
+      await sent.finally(() => this.inFlight.delete(settled));
       this.completed = true;
       return;
     }
@@ -232,12 +261,15 @@ export class PartSink extends Writable implements CipherSink {
 
   override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
     for (const w of this.wake.splice(0)) w(); // a waiting reserve() sees the stream destroyed
-    const uploadId = this.uploadId;
-    if (!uploadId || this.completed) return cb(err);
-    // wait for the parts in flight (a part landing after the abort could revive nothing, but
-    // some stores list it until it settles), then abort, then report
+    // wait for the requests in flight (they read the ring, which 'close' hands to the next sink;
+    // and a part landing after the abort could revive nothing, but some stores list it until it
+    // settles), then abort the multipart upload if one is open, then report
     void Promise.allSettled(this.inFlight)
-      .then(() => this.s3.send(new AbortMultipartUploadCommand({ Bucket: this.o.bucket, Key: this.o.key, UploadId: uploadId })))
+      .then(() => {
+        const uploadId = this.uploadId;
+        if (uploadId && !this.completed) return this.s3.send(new AbortMultipartUploadCommand({ Bucket: this.o.bucket, Key: this.o.key, UploadId: uploadId }));
+        return undefined;
+      })
       .catch(() => undefined)
       .then(() => cb(err));
   }
