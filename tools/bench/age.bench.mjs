@@ -148,8 +148,8 @@ async function opensslSpeed() {
 /**
  * CPU-seconds the whole machine has spent busy (not idle or waiting for I/O) since boot, from
  * /proc/stat; null where there is none. Minus this process's own CPU time over a run, it tells
- * whether something else (an RGW left running, say) shared the cores: that alone moved the
- * push's-path row here from 0.72–0.78 × to 0.49–0.66 ×.
+ * whether something else (a build, a test run) shared the cores. (It does not see a busy host:
+ * on this VM the push's-path row has read 0.49–0.78 × with 0.0 CPU-s used by anything else.)
  */
 function machineBusySeconds() {
   try {
