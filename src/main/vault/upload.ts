@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { BuildMiddleware, MetadataBearer } from '@smithy/types';
 import { Writable } from 'node:stream';
-import type { CipherSink } from './age/index';
+import { copyToSink, type CipherSink } from './age/index';
 
 export interface PartSinkOptions {
   bucket: string;
@@ -169,16 +169,6 @@ export class PartSink extends Writable implements CipherSink {
     while (this.committed - this.partsStarted * this.partSize >= this.partSize) await this.startPart(this.partSize);
   }
 
-  /** Copies bytes in through reserve/commit (the stream's writes, and the tests'). */
-  private async put(chunk: Uint8Array): Promise<void> {
-    for (let off = 0; off < chunk.length; ) {
-      const n = Math.min(chunk.length - off, MAX_RESERVE, this.maxPending);
-      new Uint8Array(this.memory, await this.reserve(n), n).set(chunk.subarray(off, off + n));
-      await this.commit(n);
-      off += n;
-    }
-  }
-
   /** The next part's window, as a Buffer (no copy). */
   private window(part: number, length: number): Buffer {
     return Buffer.from(this.memory, (part % this.windows) * this.partSize, length);
@@ -229,7 +219,7 @@ export class PartSink extends Writable implements CipherSink {
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
     if (this.failure) return cb(this.failure as Error);
-    this.put(chunk).then(() => cb(), (e: unknown) => cb(e as Error));
+    copyToSink(this, chunk).then(() => cb(), (e: unknown) => cb(e as Error));
   }
 
   private async finish(): Promise<void> {

@@ -22,7 +22,7 @@ export function outputLength(op: CipherOp, n: number): number {
 }
 
 /** Splits a batch into its chunks (views); the last may be short (or empty: an empty payload). */
-export function splitChunks(data: Uint8Array, unit: number): Uint8Array[] {
+function splitChunks(data: Uint8Array, unit: number): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (let o = 0; o < data.length; o += unit) out.push(data.subarray(o, o + unit));
   return out.length ? out : [data];

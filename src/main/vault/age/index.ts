@@ -13,7 +13,7 @@ import {
 import { ChunkTransform, type CipherOptions } from './stream';
 
 export { generateIdentity, isRecipient, parseIdentities, recipientOf } from './recipients';
-export type { CipherOptions, CipherSink } from './stream';
+export { copyToSink, type CipherOptions, type CipherSink } from './stream';
 
 export type AgeKey =
   | { kind: 'passphrase'; passphrase: string; workFactor?: number }

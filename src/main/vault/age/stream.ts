@@ -39,6 +39,16 @@ export interface CipherSink {
   commit(n: number): Promise<void>;
 }
 
+/** Copies bytes into a sink through reserve/commit, in pieces it takes (nothing may be pending). */
+export async function copyToSink(sink: CipherSink, bytes: Uint8Array): Promise<void> {
+  for (let o = 0; o < bytes.length; ) {
+    const n = Math.min(bytes.length - o, sink.maxReserve, sink.maxPending);
+    new Uint8Array(sink.memory, await sink.reserve(n), n).set(bytes.subarray(o, o + n));
+    await sink.commit(n);
+    o += n;
+  }
+}
+
 /** The most a batch's output can be (a whole batch sealed). */
 const BATCH_OUT = BATCH_CHUNKS * SEALED_CHUNK;
 
@@ -203,16 +213,8 @@ export abstract class ChunkTransform extends Transform {
 
   /** Emits the header's bytes (before any payload): into the sink if there is one. */
   protected async output(b: Buffer): Promise<void> {
-    if (!this.sink) {
-      this.push(b);
-      return;
-    }
-    for (let o = 0; o < b.length; ) {
-      const n = Math.min(b.length - o, this.sink.maxReserve);
-      new Uint8Array(this.sink.memory, await this.sink.reserve(n), n).set(b.subarray(o, o + n));
-      await this.sink.commit(n);
-      o += n;
-    }
+    if (this.sink) await copyToSink(this.sink, b);
+    else this.push(b);
   }
 
   /** Waits until another batch may start: bounded memory, and the lane's next slot is free. */
